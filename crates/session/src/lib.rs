@@ -1,1 +1,95 @@
-//! Work in progress.
+//! Electron's `session` module for Rust: one [`Session`] per partition, each
+//! with its own proxy configuration and user agent (cookies, cache and
+//! downloads join as their crates land).
+//!
+//! # Partitions
+//!
+//! Sessions are named like Electron's partitions and live under one data
+//! directory (set with [`set_data_dir`], else `SESSIONKIT_DATA_DIR`, else the
+//! platform's data directory):
+//!
+//! | partition | where | Electron |
+//! |---|---|---|
+//! | `""` | the data directory itself | `session.defaultSession` |
+//! | `persist:NAME` | `<data>/Partitions/<NAME encoded>/` | `session.fromPartition("persist:NAME")` |
+//! | anything else | memory, gone with the last handle | `session.fromPartition("NAME")` |
+//! | an absolute path | that directory | `session.fromPath(path)` |
+//!
+//! The same name gives the same instance as long as one handle is alive.
+//! `NAME` is folded to ASCII lower case and every byte outside `[a-z0-9_-]`
+//! is written `%XX` in its folder name, so `persist:Foo` and `persist:foo` are
+//! one session and no name — `persist:../x`, `persist:/etc`, `persist:CON`,
+//! NUL bytes — can leave `<data>/Partitions/`.
+//!
+//! # Example
+//!
+//! ```
+//! use sessionkit::{PartitionOptions, ProxyConfig, ProxyRules, BypassRules, Sessions};
+//! use url::Url;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let data = std::env::temp_dir().join(format!("sessionkit-doc-{}", std::process::id()));
+//! let sessions = Sessions::new(&data)?;
+//!
+//! let work = sessions.from_partition("persist:Work", PartitionOptions::default())?;
+//! assert!(work.is_persistent());
+//! assert_eq!(work.partition(), Some("persist:work"));
+//! assert_eq!(work.storage_path(), Some(data.join("Partitions").join("work").as_path()));
+//! // Same name, same session; the case of NAME does not matter.
+//! assert_eq!(work, sessions.from_partition("persist:work", PartitionOptions::default())?);
+//!
+//! let scratch = sessions.from_partition("scratch", PartitionOptions::new().cache(false))?;
+//! assert!(!scratch.is_persistent());
+//!
+//! work.set_proxy(ProxyConfig::fixed_servers(
+//!     ProxyRules::parse("http=foopy:80;socks=bar")?,
+//!     BypassRules::parse("*.internal")?,
+//! ));
+//! let proxies = work.resolve_proxy(&Url::parse("http://example.com/")?)?;
+//! assert_eq!(proxies.to_string(), "PROXY foopy:80");
+//!
+//! // A partition in use can't be deleted; once its handles are gone, it can.
+//! assert!(sessions.delete_partition("persist:work").is_err());
+//! drop(work);
+//! sessions.delete_partition("persist:work")?;
+//! # std::fs::remove_dir_all(&data)?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Deviation
+//!
+//! * Persistent names are keyed after folding, so two spellings never share a
+//!   folder as two live sessions (Electron's registry keys on the raw name).
+//! * `persist:` with an empty name and names whose folder name would pass
+//!   255 bytes are errors; Electron accepts them and fails later on disk.
+//! * Before [`Session::set_proxy`] a session goes direct; Electron follows
+//!   the system settings, which sessionkit does not read yet.
+//! * [`Session::resolve_proxy`] returns an error where Electron resolves with
+//!   `""` (a PAC script, an unreadable configuration); an *empty list* still
+//!   prints as `""`.
+//! * The default user agent is `sessionkit/<version>`, not a Chrome string.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod data_dir;
+mod error;
+mod lock;
+mod partition;
+mod registry;
+mod session;
+mod user_agent;
+
+pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
+pub use error::{Error, InUseBy};
+pub use lock::LOCK_FILE_NAME;
+pub use partition::{MAX_DIR_NAME_LEN, MAX_PARTITION_NAME_LEN, PERSIST_PREFIX};
+pub use registry::{PartitionInfo, Sessions, data_dir, set_data_dir};
+pub use session::{PartitionOptions, Session};
+pub use user_agent::{DEFAULT_ACCEPT_LANGUAGES, default_user_agent};
+
+pub use sessionkit_bypass_rules as bypass_rules;
+pub use sessionkit_bypass_rules::BypassRules;
+pub use sessionkit_proxy_rules as proxy_rules;
+pub use sessionkit_proxy_rules::{ProxyConfig, ProxyList, ProxyMode, ProxyRules};

@@ -1,0 +1,185 @@
+//! The crate's single error type.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// Longest partition name an error message repeats before it is shortened.
+const SHOWN_NAME_LEN: usize = 80;
+
+/// Everything that can go wrong in `sessionkit`.
+///
+/// Messages are written for an end user: they name the partition, path or
+/// URL involved, and [`Error::is_invalid_input`] tells a caller (such as the
+/// command line) whether the input was at fault or the operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The partition name can't be used (empty `persist:` name, too long…).
+    #[error("invalid partition name {}: {reason}", shown(name))]
+    InvalidPartitionName {
+        /// The name as given.
+        name: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A path that must be absolute was relative (or empty).
+    #[error("path must be absolute: {:?}", path.display().to_string())]
+    RelativePath {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The partition is in use, so it can't be deleted.
+    #[error("partition {} is in use by {by}", shown(name))]
+    PartitionInUse {
+        /// The normalised partition name.
+        name: String,
+        /// Who holds it.
+        by: InUseBy,
+    },
+    /// The operation needs a persistent (`persist:`) partition.
+    #[error(
+        "partition {} is not persistent: only \"persist:NAME\" partitions live on disk",
+        shown(name)
+    )]
+    NotPersistent {
+        /// The partition name as given.
+        name: String,
+    },
+    /// No directory exists for this persistent partition.
+    #[error("partition {} does not exist (no directory {})", shown(name), path.display())]
+    PartitionNotFound {
+        /// The normalised partition name.
+        name: String,
+        /// Where its directory would be.
+        path: PathBuf,
+    },
+    /// [`crate::set_data_dir`] was called while sessions of another data
+    /// directory are alive.
+    #[error(
+        "cannot change the data directory to {} while sessions in {} are alive",
+        requested.display(),
+        current.display()
+    )]
+    DataDirInUse {
+        /// The directory the live sessions use.
+        current: PathBuf,
+        /// The directory that was asked for.
+        requested: PathBuf,
+    },
+    /// No data directory was set and the platform has none (no home directory).
+    #[error(
+        "no data directory: pass one explicitly, set SESSIONKIT_DATA_DIR, or run with a home directory"
+    )]
+    NoDataDir,
+    /// A file-system operation failed.
+    #[error("cannot {op} {}: {source}", path.display())]
+    Io {
+        /// What was being done ("create directory", "lock", …).
+        op: &'static str,
+        /// The path it was done to.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A user agent or Accept-Language value that can't go into an HTTP header.
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidHeaderValue {
+        /// "user agent" or "accept languages".
+        what: &'static str,
+        /// The value as given.
+        value: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// An invalid entry in a `proxyRules` string (strict parsing).
+    #[error(transparent)]
+    ProxyRules(#[from] sessionkit_proxy_rules::ParseError),
+    /// An invalid entry in a `proxyBypassRules` string (strict parsing).
+    #[error(transparent)]
+    BypassRules(#[from] sessionkit_bypass_rules::ParseError),
+    /// An Electron-style proxy configuration that can't be built (bad mode…).
+    #[error(transparent)]
+    ProxyConfig(#[from] sessionkit_proxy_rules::ConfigError),
+    /// The proxy for a URL could not be resolved.
+    ///
+    /// Electron's `resolveProxy` resolves with `""` in this case; sessionkit
+    /// says why instead.
+    #[error("cannot resolve the proxy for {url}: {source}")]
+    ResolveProxy {
+        /// The URL being resolved.
+        url: String,
+        /// Why resolution failed.
+        #[source]
+        source: sessionkit_proxy_rules::ResolveError,
+    },
+}
+
+impl Error {
+    /// True when the caller's input was at fault (a bad name, path, header
+    /// value or proxy string) rather than the operation failing.
+    ///
+    /// The `sessionkit` command line maps this to exit status 2.
+    #[must_use]
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self,
+            Self::InvalidPartitionName { .. }
+                | Self::RelativePath { .. }
+                | Self::NotPersistent { .. }
+                | Self::InvalidHeaderValue { .. }
+                | Self::ProxyRules(_)
+                | Self::BypassRules(_)
+                | Self::ProxyConfig(_)
+        )
+    }
+
+    pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Self::Io { op, path: path.into(), source }
+    }
+}
+
+/// Who holds a partition that was asked to be deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InUseBy {
+    /// A live [`crate::Session`] of the same registry.
+    ThisProcess,
+    /// A lock held by another registry or another process.
+    AnotherHolder,
+}
+
+impl fmt::Display for InUseBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ThisProcess => "a live session in this process",
+            Self::AnotherHolder => "another session (lock file held, perhaps by another process)",
+        })
+    }
+}
+
+/// Quotes a name for a message; hostile names are escaped and shortened so
+/// one error stays one readable line.
+fn shown(name: &str) -> String {
+    if name.chars().count() <= SHOWN_NAME_LEN {
+        return format!("{name:?}");
+    }
+    let head: String = name.chars().take(SHOWN_NAME_LEN).collect();
+    format!("{head:?}… ({} bytes)", name.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_shortened_and_escaped() {
+        let name = format!("persist:\0{}", "x".repeat(500));
+        let err = Error::InvalidPartitionName { name, reason: "too long" };
+        let msg = err.to_string();
+        assert!(msg.len() < 200, "{msg}");
+        assert!(msg.contains("\\0"));
+        assert!(!msg.contains('\n'));
+    }
+}
