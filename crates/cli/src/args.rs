@@ -1,0 +1,156 @@
+//! The command line's shape: every flag, subcommand and help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const LONG_ABOUT: &str = "\
+Inspect and manage sessionkit sessions from the shell: Electron's `session` \
+module (partitions, proxy settings) rebuilt in Rust.
+
+Sessions live in a data directory: --data-dir, else $SESSIONKIT_DATA_DIR, \
+else the platform's data directory. The default session is the directory \
+itself; `persist:NAME` partitions live in <data>/Partitions/.
+
+Examples:
+  # Which proxy would a request use? Prints what Electron's resolveProxy gives.
+  sessionkit proxy resolve --rules 'http=foopy:80;socks=bar' http://example.com/
+  sessionkit proxy resolve --rules 'foopy:80,direct://' --bypass '*.internal' https://db.internal/
+
+  # Fail instead of warning on a rule Chromium would silently drop.
+  sessionkit proxy resolve --strict --rules 'ftp=:80' ftp://example.com/
+
+  # List partitions (add --json for a machine-readable list), delete one.
+  sessionkit --data-dir ./data partitions list
+  sessionkit --data-dir ./data partitions delete persist:work
+
+Exit status: 0 success, 1 the operation failed, 2 bad input or usage.";
+
+/// Top-level arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sessionkit",
+    version,
+    about = "Resolve proxies and manage partitions of sessionkit sessions (Electron's session module in Rust)",
+    long_about = LONG_ABOUT,
+    propagate_version = true
+)]
+pub(crate) struct Cli {
+    /// Options every command accepts.
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Directory holding the sessions [default: the platform's data directory]
+    #[arg(long, global = true, env = "SESSIONKIT_DATA_DIR", value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+
+    /// Session to use: "" for the default session, persist:NAME for one on
+    /// disk, any other name for one in memory
+    #[arg(long, global = true, value_name = "NAME", default_value = "")]
+    pub(crate) partition: String,
+
+    /// Log what happens to stderr (-v info, -vv debug, -vvv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Proxy configuration of a session
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
+    /// Partitions in the data directory
+    #[command(subcommand)]
+    Partitions(PartitionsCommand),
+}
+
+/// `sessionkit proxy …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProxyCommand {
+    /// Print the proxies a request to URL would use, as Electron's
+    /// `session.resolveProxy(url)` resolves them
+    #[command(long_about = RESOLVE_LONG_ABOUT)]
+    Resolve(ResolveArgs),
+}
+
+const RESOLVE_LONG_ABOUT: &str = "\
+Apply a proxy configuration to the session (like Electron's \
+session.setProxy) and print the proxies a request to URL would use, on one \
+line, exactly as session.resolveProxy resolves: for example \
+`PROXY foopy:80;SOCKS5 bar:1080;DIRECT`. The line is empty when Chromium \
+gives an empty list (every proxy rule was invalid).
+
+Entries Chromium would drop are dropped too, with one warning each on \
+stderr; --strict makes them an error (exit 2).
+
+Examples:
+  sessionkit proxy resolve http://example.com/                       # DIRECT
+  sessionkit proxy resolve --rules 'http=foopy:80;socks=bar' http://example.com/
+  sessionkit proxy resolve --rules foopy:80 --bypass '<local>,*.corp' http://intranet/";
+
+/// Arguments of `sessionkit proxy resolve`.
+#[derive(Debug, Args)]
+pub(crate) struct ResolveArgs {
+    /// Proxy rules in Electron's `proxyRules` syntax, e.g. "http=foopy:80;socks=bar"
+    #[arg(long, value_name = "RULES")]
+    pub(crate) rules: Option<String>,
+
+    /// Bypass rules in Electron's `proxyBypassRules` syntax, e.g. "<local>,*.corp,10.0.0.0/8"
+    #[arg(long, value_name = "RULES")]
+    pub(crate) bypass: Option<String>,
+
+    /// Proxy mode, as Electron's `mode`: direct, auto_detect, pac_script,
+    /// fixed_servers or system [default: pac_script with --pac-url, else
+    /// fixed_servers]
+    #[arg(long, value_name = "MODE")]
+    pub(crate) mode: Option<String>,
+
+    /// URL of a PAC script (Electron's `pacScript`); evaluating PAC is not
+    /// supported yet, so resolving fails
+    #[arg(long, value_name = "URL")]
+    pub(crate) pac_url: Option<String>,
+
+    /// Treat any invalid rule as an error instead of dropping it
+    #[arg(long)]
+    pub(crate) strict: bool,
+
+    /// The URL a request would go to, e.g. https://example.com/
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+}
+
+/// `sessionkit partitions …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum PartitionsCommand {
+    /// List the default session, and the persistent partitions on disk
+    List {
+        /// Print a JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a persistent partition and all its data (refused while in use)
+    Delete {
+        /// The partition, e.g. persist:work
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

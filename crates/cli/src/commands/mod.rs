@@ -1,0 +1,21 @@
+//! One module per subcommand; each parses its input, calls the libraries and
+//! prints.
+
+pub(crate) mod partitions;
+pub(crate) mod proxy;
+
+use sessionkit::{Error, Sessions};
+
+use crate::args::GlobalArgs;
+use crate::failure::Failure;
+
+/// The registry for the data directory chosen on the command line (clap has
+/// already folded `SESSIONKIT_DATA_DIR` into `--data-dir`).
+pub(crate) fn sessions(global: &GlobalArgs) -> Result<Sessions, Failure> {
+    let dir = match &global.data_dir {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.clone(),
+        _ => sessionkit::platform_data_dir().ok_or(Error::NoDataDir)?,
+    };
+    tracing::debug!(data_dir = %dir.display(), "using data directory");
+    Ok(Sessions::new(dir)?)
+}

@@ -1,0 +1,143 @@
+//! `sessionkit proxy resolve`.
+
+mod common;
+
+use common::{assert_error, code, run, stderr, stdout};
+
+fn resolve(args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut all = vec!["proxy", "resolve"];
+    all.extend_from_slice(args);
+    run(dir.path(), &all)
+}
+
+/// Runs a resolve that must succeed without warnings; returns the line.
+fn line(args: &[&str]) -> String {
+    let output = resolve(args);
+    assert_eq!(code(&output), 0, "stderr: {}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let out = stdout(&output);
+    assert!(out.ends_with('\n') && out.lines().count() == 1, "{out:?}");
+    out.trim_end_matches('\n').to_owned()
+}
+
+#[test]
+fn without_rules_it_goes_direct() {
+    assert_eq!(line(&["http://example.com/"]), "DIRECT");
+}
+
+#[test]
+fn per_scheme_rules() {
+    let rules = ["--rules", "http=foopy:80;socks=bar"];
+    assert_eq!(line(&[&rules[..], &["http://example.com/"]].concat()), "PROXY foopy:80");
+    assert_eq!(line(&[&rules[..], &["https://example.com/"]].concat()), "SOCKS bar:1080");
+}
+
+#[test]
+fn a_list_prints_in_pac_form_with_no_spaces() {
+    assert_eq!(
+        line(&["--rules", "foopy:80,socks5://bar:1080,direct://", "http://example.com/"]),
+        "PROXY foopy:80;SOCKS5 bar:1080;DIRECT"
+    );
+}
+
+#[test]
+fn bypass_rules_and_implicit_bypass() {
+    let args = ["--rules", "foopy:80", "--bypass", "*.internal"];
+    assert_eq!(line(&[&args[..], &["http://db.internal/"]].concat()), "DIRECT");
+    assert_eq!(line(&[&args[..], &["http://example.com/"]].concat()), "PROXY foopy:80");
+    assert_eq!(line(&[&args[..], &["http://localhost:3000/"]].concat()), "DIRECT");
+}
+
+#[test]
+fn every_rule_invalid_prints_an_empty_line_and_warns() {
+    let output = resolve(&["--rules", "http://proxy:8080/", "http://example.com/"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "\n");
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.starts_with("warning: invalid proxy rule at byte "), "{err:?}");
+}
+
+#[test]
+fn one_warning_line_per_dropped_entry() {
+    let output = resolve(&[
+        "--rules",
+        "http=foopy:80;ftp=:80",
+        "--bypass",
+        "*.internal,[zz]/x",
+        "http://example.com/",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "PROXY foopy:80\n");
+    let err = stderr(&output);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err:?}");
+    assert!(lines[0].contains(r#"invalid proxy rule at byte 16: ":80": missing host"#), "{err}");
+    assert!(lines.iter().all(|l| l.starts_with("warning: ")), "{err}");
+}
+
+#[test]
+fn strict_turns_a_dropped_entry_into_exit_2() {
+    let output = resolve(&["--strict", "--rules", "http=foopy:80;ftp=:80", "http://example.com/"]);
+    let err = assert_error(&output, 2);
+    assert!(err.contains(r#"invalid proxy rule at byte 16: ":80": missing host"#), "{err}");
+    // Valid rules are fine with --strict.
+    assert_eq!(
+        line(&["--strict", "--rules", "http=foopy:80", "http://example.com/"]),
+        "PROXY foopy:80"
+    );
+}
+
+#[test]
+fn bad_url_is_exit_2() {
+    let err = assert_error(&resolve(&["not a url"]), 2);
+    assert!(err.contains("invalid URL"), "{err}");
+}
+
+#[test]
+fn bad_mode_is_exit_2() {
+    assert_error(&resolve(&["--mode", "sideways", "http://example.com/"]), 2);
+}
+
+#[test]
+fn pac_needs_an_evaluator_exit_1() {
+    let err =
+        assert_error(&resolve(&["--pac-url", "http://wpad/wpad.dat", "http://example.com/"]), 1);
+    assert!(err.contains("http://example.com/"), "{err}");
+}
+
+#[test]
+fn works_in_any_partition() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for partition in ["", "memory", "persist:Work"] {
+        let output = run(
+            dir.path(),
+            &[
+                "--partition",
+                partition,
+                "proxy",
+                "resolve",
+                "--rules",
+                "foopy:80",
+                "http://example.com/",
+            ],
+        );
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert_eq!(stdout(&output), "PROXY foopy:80\n");
+    }
+    assert!(dir.path().join("Partitions/work").is_dir());
+    let err = assert_error(
+        &run(dir.path(), &["--partition", "persist:", "proxy", "resolve", "http://a/"]),
+        2,
+    );
+    assert!(err.contains("invalid partition name"), "{err}");
+}
+
+#[test]
+fn verbose_logs_go_to_stderr_only() {
+    let output = resolve(&["-v", "--rules", "foopy:80", "http://example.com/"]);
+    assert_eq!(code(&output), 0);
+    assert_eq!(stdout(&output), "PROXY foopy:80\n");
+    assert!(stderr(&output).contains("resolved"), "{}", stderr(&output));
+}
