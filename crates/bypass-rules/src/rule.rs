@@ -15,18 +15,16 @@ use crate::view::UrlView;
 ///
 /// Rules only come out of the parser, which guarantees the invariants the matcher and
 /// [`Display`](fmt::Display) rely on (lower-case schemes and patterns, no separators).
-/// That is why every variant is `#[non_exhaustive]`: match on them with `..`.
+/// That is why the variants with fields are `#[non_exhaustive]`: match on them with `..`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rule {
     /// `<local>`: bypass hosts that contain no dot and are not IP literals
     /// (`http://intranet/`). Despite Electron's documentation it does not cover
     /// `localhost` or `127.0.0.1` by itself (those are covered by the implicit rules).
-    #[non_exhaustive]
     Local,
     /// `<-loopback>`: do *not* bypass the URLs the implicit rules cover (localhost,
     /// loopback and link-local addresses), unless a later entry says otherwise.
-    #[non_exhaustive]
     SubtractImplicit,
     /// `[scheme://]pattern[:port]`: a glob over the whole URL host.
     #[non_exhaustive]
