@@ -103,8 +103,12 @@ pub(crate) struct ResolveArgs {
     #[arg(long, value_name = "RULES")]
     pub(crate) rules: Option<String>,
 
-    /// Bypass rules in Electron's `proxyBypassRules` syntax, e.g. "<local>,*.corp,10.0.0.0/8"
-    #[arg(long, value_name = "RULES")]
+    /// Bypass rules in Electron's `proxyBypassRules` syntax.
+    #[arg(
+        long,
+        value_name = "RULES",
+        help = "Bypass rules in Electron's `proxyBypassRules` syntax, e.g. \"<local>,*.corp,10.0.0.0/8\""
+    )]
     pub(crate) bypass: Option<String>,
 
     /// Proxy mode, as Electron's `mode`: direct, auto_detect, pac_script,
@@ -122,8 +126,8 @@ pub(crate) struct ResolveArgs {
     #[arg(long)]
     pub(crate) strict: bool,
 
-    /// The URL a request would go to, e.g. https://example.com/
-    #[arg(value_name = "URL")]
+    /// The URL a request would go to.
+    #[arg(value_name = "URL", help = "The URL a request would go to, e.g. https://example.com/")]
     pub(crate) url: String,
 }
 

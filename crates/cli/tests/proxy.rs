@@ -73,7 +73,7 @@ fn one_warning_line_per_dropped_entry() {
     let err = stderr(&output);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err:?}");
-    assert!(lines[0].contains(r#"invalid proxy rule at byte 16: ":80": missing host"#), "{err}");
+    assert!(lines[0].contains(r#"invalid proxy rule at byte 18: ":80": missing host"#), "{err}");
     assert!(lines.iter().all(|l| l.starts_with("warning: ")), "{err}");
 }
 
@@ -81,7 +81,7 @@ fn one_warning_line_per_dropped_entry() {
 fn strict_turns_a_dropped_entry_into_exit_2() {
     let output = resolve(&["--strict", "--rules", "http=foopy:80;ftp=:80", "http://example.com/"]);
     let err = assert_error(&output, 2);
-    assert!(err.contains(r#"invalid proxy rule at byte 16: ":80": missing host"#), "{err}");
+    assert!(err.contains(r#"invalid proxy rule at byte 18: ":80": missing host"#), "{err}");
     // Valid rules are fine with --strict.
     assert_eq!(
         line(&["--strict", "--rules", "http=foopy:80", "http://example.com/"]),
@@ -140,4 +140,40 @@ fn verbose_logs_go_to_stderr_only() {
     assert_eq!(code(&output), 0);
     assert_eq!(stdout(&output), "PROXY foopy:80\n");
     assert!(stderr(&output).contains("resolved"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessionkit"))
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args(["proxy", "resolve", "--rules", "foopy:80", "http://example.com/"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the reading end before (most likely) the line is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failing_stdout_is_one_error_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sessionkit"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["proxy", "resolve", "http://example.com/"])
+        .stdout(full)
+        .output()
+        .expect("run");
+    let err = assert_error(&output, 1);
+    assert!(err.contains("cannot write to stdout"), "{err}");
 }

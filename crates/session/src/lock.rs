@@ -88,10 +88,18 @@ pub(crate) fn try_exclusive(dir: &Path) -> Result<Exclusive, Error> {
     }
 }
 
-/// True when some session holds the directory. Never creates a lock file.
+/// True when some session holds the directory. Never creates a lock file,
+/// and only reads, so listing works in a read-only data directory.
 pub(crate) fn is_held(dir: &Path) -> Result<bool, Error> {
-    if !lock_path(dir).exists() {
-        return Ok(false);
+    let path = lock_path(dir);
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(Error::io("open the lock file", &path, e)),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(false),
+        Err(TryLockError::WouldBlock) => Ok(true),
+        Err(TryLockError::Error(e)) => Err(Error::io("lock", &path, e)),
     }
-    Ok(matches!(try_exclusive(dir)?, Exclusive::Busy))
 }
