@@ -59,6 +59,11 @@ pub(crate) struct GlobalArgs {
     /// Log what happens to stderr (-v info, -vv debug, -vvv trace)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+
+    /// Print lists as JSON instead of a table (partitions list); commands
+    /// that print a single line are unaffected
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
 }
 
 /// The subcommands.
@@ -135,11 +140,8 @@ pub(crate) struct ResolveArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum PartitionsCommand {
     /// List the default session, and the persistent partitions on disk
-    List {
-        /// Print a JSON array instead of a table
-        #[arg(long)]
-        json: bool,
-    },
+    /// (a table, or a JSON array with --json)
+    List,
     /// Delete a persistent partition and all its data (refused while in use)
     Delete {
         /// The partition, e.g. persist:work

@@ -35,8 +35,8 @@ fn main() -> ExitCode {
 
     let result = match &cli.command {
         Command::Proxy(ProxyCommand::Resolve(args)) => commands::proxy::resolve(&cli.global, args),
-        Command::Partitions(PartitionsCommand::List { json }) => {
-            commands::partitions::list(&cli.global, *json)
+        Command::Partitions(PartitionsCommand::List) => {
+            commands::partitions::list(&cli.global, cli.global.json)
         }
         Command::Partitions(PartitionsCommand::Delete { name }) => {
             commands::partitions::delete(&cli.global, name)

@@ -54,6 +54,9 @@ fn list_of_a_missing_data_dir_is_empty() {
     let output = run(&dir.path().join("missing"), &["partitions", "list", "--json"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output), "[]\n");
+    // --json is global: it may come before the subcommand too.
+    let output = run(&dir.path().join("missing"), &["--json", "partitions", "list"]);
+    assert_eq!(stdout(&output), "[]\n");
 }
 
 #[test]
