@@ -72,7 +72,8 @@ fn criterion_dir() -> PathBuf {
 }
 
 fn median_ns(group: &str, function: &str, n: usize) -> Option<f64> {
-    let path = criterion_dir().join(group).join(function).join(n.to_string()).join("new/estimates.json");
+    let path =
+        criterion_dir().join(group).join(function).join(n.to_string()).join("new/estimates.json");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     json["median"]["point_estimate"].as_f64()
 }
@@ -80,7 +81,8 @@ fn median_ns(group: &str, function: &str, n: usize) -> Option<f64> {
 fn print_ratios() {
     for group in ["bypass_match", "bypass_build"] {
         for n in SIZES {
-            if let (Some(ours), Some(peer)) = (median_ns(group, OURS, n), median_ns(group, PEER, n)) {
+            if let (Some(ours), Some(peer)) = (median_ns(group, OURS, n), median_ns(group, PEER, n))
+            {
                 println!(
                     "{group}/{n} rules: {OURS} {:.1} µs, {PEER} {:.1} µs, {OURS} is {:.2}x as fast",
                     ours / 1e3,

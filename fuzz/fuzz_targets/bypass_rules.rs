@@ -23,7 +23,9 @@ fuzz_target!(|data: &[u8]| {
 
     let canonical = rules.to_string();
     match BypassRules::parse(&canonical) {
-        Ok(reparsed) => assert_eq!(reparsed, rules, "round trip changed {input:?} -> {canonical:?}"),
+        Ok(reparsed) => {
+            assert_eq!(reparsed, rules, "round trip changed {input:?} -> {canonical:?}")
+        }
         Err(err) => panic!("canonical form {canonical:?} of {input:?} does not parse: {err}"),
     }
     let (again, again_warnings) = BypassRules::parse_lenient(&canonical);
@@ -36,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(strict, rules);
         }
         Err(err) => {
-            assert!(!warnings.is_empty(), "strict rejected {input:?} ({err}) without a lenient warning");
+            assert!(
+                !warnings.is_empty(),
+                "strict rejected {input:?} ({err}) without a lenient warning"
+            );
             assert!(err.offset() <= input.len());
         }
     }

@@ -25,7 +25,9 @@ fuzz_target!(|data: &[u8]| {
     // Even a list whose every item was dropped has a canonical form (",").
     let canonical = rules.to_string();
     match ProxyRules::parse(&canonical) {
-        Ok(reparsed) => assert_eq!(reparsed, rules, "round trip changed {input:?} -> {canonical:?}"),
+        Ok(reparsed) => {
+            assert_eq!(reparsed, rules, "round trip changed {input:?} -> {canonical:?}")
+        }
         Err(err) => panic!("canonical form {canonical:?} of {input:?} does not parse: {err}"),
     }
 
@@ -35,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(strict, rules);
         }
         Err(err) => {
-            assert!(!warnings.is_empty(), "strict rejected {input:?} ({err}) without a lenient warning");
+            assert!(
+                !warnings.is_empty(),
+                "strict rejected {input:?} ({err}) without a lenient warning"
+            );
             assert!(err.offset() <= input.len());
         }
     }
