@@ -12,6 +12,9 @@ mod error;
 mod events;
 mod eviction;
 mod jar;
+pub mod netscape;
+#[cfg(feature = "sled")]
+pub mod persist;
 mod retrieval;
 mod store;
 mod time;
