@@ -9,8 +9,11 @@
 //! fits is taken for good; the last segment must also reach the end of the text. `\`
 //! makes the next character literal, and a `\` at the very end is ignored.
 
-/// Whether `text` matches the lower-case `pattern`, comparing ASCII letters without
-/// regard to case.
+/// Whether `text` matches `pattern`, byte for byte outside the wildcards.
+///
+/// Case-sensitive like Chromium's: patterns are stored in lower case and hosts of the
+/// special schemes arrive in lower case, while an opaque host of another scheme
+/// (`gopher://A.TEST/`) keeps its case and so does not match `a.test`.
 pub(crate) fn matches(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
@@ -70,7 +73,7 @@ fn find_segment(p: &[u8], pi: &mut usize, t: &[u8], ti: &mut usize, mut reach: R
             let (pl, tl) = (char_len(c), char_len(t[tj]));
             if let (Some(pc), Some(tc)) = (p.get(pj..pj + pl), t.get(tj..tj + tl))
                 && pc.len() == tc.len()
-                && pc.iter().zip(tc).all(|(a, b)| *a == b.to_ascii_lowercase())
+                && pc == tc
             {
                 pj += pl;
                 tj += tl;
@@ -181,7 +184,8 @@ mod tests {
         assert!(!matches("a*b*c", "axxbyy"));
         assert!(matches("*a", "aaa"));
         assert!(matches("192.168.*", "192.168.example.test"));
-        assert!(matches("foo", "FOO"));
+        // Case-sensitive: only opaque hosts of non-special schemes keep upper case.
+        assert!(!matches("foo", "FOO"));
     }
 
     #[test]

@@ -191,7 +191,7 @@ impl Parser {
                     }
                     break;
                 };
-                let (key_at, key) = trim_lws(tok);
+                let (key_at, key) = trim_ascii_whitespace(tok);
                 let per = per_scheme.get_or_insert_with(PerScheme::default);
                 match per.entry(key) {
                     Some((list, default)) => {
@@ -364,4 +364,15 @@ impl FromStr for ProxyRules {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
     }
+}
+
+/// Chromium trims a URL-scheme key with its full ASCII white-space set (space, tab,
+/// LF, VT, FF, CR), wider than the LWS trimmed around proxy items: `"\nhttp=a"`
+/// still maps `http`.
+fn trim_ascii_whitespace(s: &str) -> (usize, &str) {
+    const fn is_ascii_space(c: char) -> bool {
+        matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r')
+    }
+    let start = s.len() - s.trim_start_matches(is_ascii_space).len();
+    (start, s.trim_matches(is_ascii_space))
 }

@@ -17,6 +17,18 @@ const CASES: &[(&str, &str, bool)] = &[
     ("example.com", "http://user:pass@example.com:8080/", true),
     ("example.com", "ws://example.com/", true),
     ("example.com", "ftp://example.com/", true),
+    // Non-special schemes have opaque hosts (Chromium since M130, WHATWG URL): their
+    // case is kept, so lower-case patterns do not match upper-case hosts, while an
+    // IPv4-looking host still counts as an address for IP, range and implicit rules.
+    ("a.test", "gopher://a.test/", true),
+    ("a.test", "gopher://A.TEST/", false),
+    ("a.tes?", "gopher://A.TEST/", false),
+    ("A*", "gopher://A.TEST/", false),
+    ("10.0.0.1", "gopher://10.0.0.1/", true),
+    ("10.0.0.0/8", "gopher://10.0.0.1/", true),
+    ("", "gopher://127.0.0.1/", true),
+    ("", "gopher://169.254.1.1/", true),
+    ("<-loopback>", "gopher://127.0.0.1/", false),
     // Leading-dot and star-dot suffixes: subdomains only.
     (".example.com", "http://www.example.com/", true),
     (".example.com", "http://a.b.example.com/", true),

@@ -54,6 +54,11 @@ pub(crate) const CASES: &[(&str, &str, &str)] = &[
     ("=foopy", "http://a.test/", "PROXY foopy:80"),
     (";;foopy;;", "http://a.test/", "PROXY foopy:80"),
     (" ;foopy", "http://a.test/", ""),
+    // Scheme keys are trimmed of all ASCII white space, not only spaces and tabs.
+    ("\nhttp=a", "http://a.test/", "PROXY a:80"),
+    ("http\r=a", "http://a.test/", "PROXY a:80"),
+    ("\x0Bhttp\x0C=a", "http://a.test/", "PROXY a:80"),
+    (" https\t=a", "https://a.test/", "PROXY a:80"),
     ("http=a=https=b", "https://a.test/", "PROXY b:80"),
     ("http=a=b", "http://a.test/", "PROXY a:80"),
     ("", "http://a.test/", "DIRECT"),
