@@ -62,7 +62,7 @@ pub(crate) fn covering_rule(url: &UrlView<'_>, windows_loopback: bool) -> Option
     match url.ip {
         Some(IpAddr::V4(a)) => v4_rule(a),
         Some(IpAddr::V6(a)) => v6_rule(a),
-        None => name_rule(&url.host, windows_loopback),
+        None => name_rule(url.host, windows_loopback),
     }
 }
 

@@ -274,7 +274,7 @@ impl Index {
             .general
             .iter()
             .take_while(|(c, _)| Some(c.index) > best)
-            .find(|(c, pattern)| c.fits(url) && glob::matches(pattern, &url.host))
+            .find(|(c, pattern)| c.fits(url) && glob::matches(pattern, url.host))
         {
             best = Some(c.index);
         }

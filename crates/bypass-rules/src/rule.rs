@@ -82,7 +82,7 @@ impl Rule {
             }
             Self::Hostname { scheme, pattern, port } => {
                 scheme_and_port_fit(scheme.as_deref(), *port, url)
-                    && glob::matches(pattern, &url.host)
+                    && glob::matches(pattern, url.host)
             }
             Self::Ip { scheme, addr, port } => {
                 scheme_and_port_fit(scheme.as_deref(), *port, url) && url.ip == Some(*addr)
