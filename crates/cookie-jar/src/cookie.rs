@@ -49,7 +49,9 @@ impl SameSite {
 
 /// Chromium's `Priority` attribute (`Low`, `Medium`, `High`); it decides the
 /// eviction order within a registrable domain. The default is `Medium`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// Evicted first.

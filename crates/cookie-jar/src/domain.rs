@@ -120,11 +120,7 @@ pub(crate) fn resolve_domain(
         return Err(Rejection::InvalidDomain);
     }
     let Some(host_registrable) = registrable_domain(host) else {
-        return if domain == host {
-            Ok((domain, true))
-        } else {
-            Err(Rejection::InvalidDomain)
-        };
+        return if domain == host { Ok((domain, true)) } else { Err(Rejection::InvalidDomain) };
     };
     if domain_match(host, &domain) && domain_match(&domain, host_registrable) {
         Ok((domain, false))
@@ -180,7 +176,10 @@ mod tests {
 
     #[test]
     fn public_suffixes_private_section_and_ips() {
-        assert_eq!(resolve_domain("foo.github.io", Some("github.io")), Err(Rejection::InvalidDomain));
+        assert_eq!(
+            resolve_domain("foo.github.io", Some("github.io")),
+            Err(Rejection::InvalidDomain)
+        );
         assert_eq!(resolve_domain("github.io", Some("github.io")), Ok(("github.io".into(), true)));
         assert_eq!(resolve_domain("1.2.3.4", Some("1.2.3.4")), Ok(("1.2.3.4".into(), true)));
         assert_eq!(resolve_domain("1.2.3.4", Some(".1.2.3.4")), Ok(("1.2.3.4".into(), true)));

@@ -33,10 +33,14 @@ pub enum Rejection {
     HttpOnly,
     /// `EXCLUDE_OVERWRITE_SECURE`: an insecure origin tried to replace or shadow a
     /// Secure cookie.
-    #[error("A Secure cookie with the same name exists and an insecure origin may not replace or shadow it.")]
+    #[error(
+        "A Secure cookie with the same name exists and an insecure origin may not replace or shadow it."
+    )]
     OverwriteSecure,
     /// `EXCLUDE_OVERWRITE_HTTP_ONLY`: a non-HTTP API tried to replace an HttpOnly cookie.
-    #[error("An HttpOnly cookie with the same identity exists and a non-HTTP API may not replace it.")]
+    #[error(
+        "An HttpOnly cookie with the same identity exists and a non-HTTP API may not replace it."
+    )]
     OverwriteHttpOnly,
     /// `EXCLUDE_INVALID_PREFIX`: the `__Secure-`, `__Host-`, `__Http-` or
     /// `__Host-Http-` prefix requirements are not met.

@@ -1,6 +1,21 @@
 //! Expiry collection and eviction (Chromium's `GarbageCollect`).
+//!
+//! - Per registrable domain (unpartitioned cookies): above `domain_max` (180),
+//!   expired cookies go first; if still above, the domain is purged down to
+//!   `domain_max - domain_purge` (150) in six rounds, least recently accessed first
+//!   within each: low non-secure, low secure, medium non-secure, high non-secure,
+//!   medium secure, high secure. In every round the most recently accessed
+//!   `quota` cookies of that priority (30 / 50 / 70) are protected.
+//! - Per partition and registrable domain: above 180 cookies or 10 KiB of names
+//!   and values, expired first, then least recently accessed, non-secure before
+//!   secure, down to 150 cookies and within the byte budget.
+//! - Globally: above `global_max` (3300), expired first, then down to 3000 by
+//!   least recent access, non-secure before secure, but only among cookies not
+//!   accessed in the last 30 days (so the global cap is soft).
 
+use crate::cookie::{Cookie, Priority};
 use crate::events::{ChangeCause, CookieChange};
+use crate::jar::Policy;
 use crate::store::Store;
 use crate::time::Timestamp;
 
@@ -11,5 +26,175 @@ pub(crate) fn remove_expired_everywhere(
     changes: &mut Vec<CookieChange>,
 ) {
     let removed = store.remove_all(|c| c.is_expired(now));
-    changes.extend(removed.into_iter().map(|c| CookieChange::new(c, ChangeCause::Expired)));
+    record(changes, removed, ChangeCause::Expired);
+}
+
+/// Removes the expired cookies of one bucket (cause `expired`).
+pub(crate) fn remove_expired_in(
+    store: &mut Store,
+    key: &str,
+    now: Timestamp,
+    changes: &mut Vec<CookieChange>,
+) {
+    if store.bucket(key).is_some_and(|b| b.iter().any(|c| c.is_expired(now))) {
+        let removed = store.remove_in_bucket(key, |c| c.is_expired(now));
+        record(changes, removed, ChangeCause::Expired);
+    }
+}
+
+fn record(changes: &mut Vec<CookieChange>, removed: Vec<Cookie>, cause: ChangeCause) {
+    changes.extend(removed.into_iter().map(|c| CookieChange::new(c, cause)));
+}
+
+/// Runs the limits after a cookie was stored in bucket `key`.
+pub(crate) fn after_insert(
+    store: &mut Store,
+    key: &str,
+    partition: Option<&str>,
+    now: Timestamp,
+    policy: &Policy,
+    changes: &mut Vec<CookieChange>,
+) {
+    match partition {
+        None => domain_limit(store, key, now, policy, changes),
+        Some(partition) => partition_limit(store, key, partition, now, policy, changes),
+    }
+    global_limit(store, now, policy, changes);
+}
+
+/// Identity of a cookie inside one bucket, for removal after selection.
+fn same_cookie(a: &Cookie, b: &Cookie) -> bool {
+    a.is_equivalent(b) && a.creation() == b.creation()
+}
+
+fn remove_selected(
+    store: &mut Store,
+    key: &str,
+    selected: &[Cookie],
+    changes: &mut Vec<CookieChange>,
+) {
+    if selected.is_empty() {
+        return;
+    }
+    let removed = store.remove_in_bucket(key, |c| selected.iter().any(|s| same_cookie(s, c)));
+    record(changes, removed, ChangeCause::Evicted);
+}
+
+fn domain_limit(
+    store: &mut Store,
+    key: &str,
+    now: Timestamp,
+    policy: &Policy,
+    changes: &mut Vec<CookieChange>,
+) {
+    let count = |store: &Store| {
+        store.bucket(key).map_or(0, |b| b.iter().filter(|c| !c.partitioned()).count())
+    };
+    if count(store) <= policy.domain_max {
+        return;
+    }
+    let removed = store.remove_in_bucket(key, |c| !c.partitioned() && c.is_expired(now));
+    record(changes, removed, ChangeCause::Expired);
+    let total = count(store);
+    if total <= policy.domain_max {
+        return;
+    }
+    let mut goal = total - policy.domain_max.saturating_sub(policy.domain_purge);
+    let Some(bucket) = store.bucket(key) else { return };
+    let mut candidates: Vec<Cookie> = bucket.iter().filter(|c| !c.partitioned()).cloned().collect();
+    // Least recently accessed first; creation breaks ties deterministically.
+    candidates.sort_by_key(|c| (c.last_access(), c.creation()));
+    let rounds = [
+        (Priority::Low, false),
+        (Priority::Low, true),
+        (Priority::Medium, false),
+        (Priority::High, false),
+        (Priority::Medium, true),
+        (Priority::High, true),
+    ];
+    let mut selected: Vec<Cookie> = Vec::new();
+    for (priority, include_secure) in rounds {
+        if goal == 0 {
+            break;
+        }
+        let quota = policy.priority_quotas[priority as usize];
+        let alive: Vec<&Cookie> = candidates
+            .iter()
+            .filter(|c| c.priority() == priority && !selected.iter().any(|s| same_cookie(s, c)))
+            .collect();
+        // The `quota` most recently accessed of this priority are protected.
+        let unprotected = alive.len().saturating_sub(quota);
+        let picks: Vec<Cookie> = alive[..unprotected]
+            .iter()
+            .filter(|c| include_secure || !c.secure())
+            .take(goal)
+            .map(|c| (*c).clone())
+            .collect();
+        goal -= picks.len();
+        selected.extend(picks);
+    }
+    remove_selected(store, key, &selected, changes);
+}
+
+fn partition_limit(
+    store: &mut Store,
+    key: &str,
+    partition: &str,
+    now: Timestamp,
+    policy: &Policy,
+    changes: &mut Vec<CookieChange>,
+) {
+    let in_partition = |c: &Cookie| c.partition_key() == Some(partition);
+    let stats = |store: &Store| {
+        store.bucket(key).map_or((0, 0), |b| {
+            b.iter().filter(|c| in_partition(c)).fold((0, 0), |(n, bytes), c| (n + 1, bytes + c.size()))
+        })
+    };
+    let (n, bytes) = stats(store);
+    if n <= policy.partition_domain_max && bytes <= policy.partition_domain_max_bytes {
+        return;
+    }
+    let removed = store.remove_in_bucket(key, |c| in_partition(c) && c.is_expired(now));
+    record(changes, removed, ChangeCause::Expired);
+    let (mut n, mut bytes) = stats(store);
+    let Some(bucket) = store.bucket(key) else { return };
+    let mut candidates: Vec<Cookie> = bucket.iter().filter(|c| in_partition(c)).cloned().collect();
+    candidates.sort_by_key(|c| (c.secure(), c.last_access(), c.creation()));
+    let count_target = if n > policy.partition_domain_max {
+        policy.partition_domain_max.saturating_sub(policy.domain_purge)
+    } else {
+        n
+    };
+    let mut selected = Vec::new();
+    for c in candidates {
+        if n <= count_target && bytes <= policy.partition_domain_max_bytes {
+            break;
+        }
+        n -= 1;
+        bytes -= c.size();
+        selected.push(c);
+    }
+    remove_selected(store, key, &selected, changes);
+}
+
+fn global_limit(store: &mut Store, now: Timestamp, policy: &Policy, changes: &mut Vec<CookieChange>) {
+    if store.len() <= policy.global_max {
+        return;
+    }
+    remove_expired_everywhere(store, now, changes);
+    if store.len() <= policy.global_max {
+        return;
+    }
+    let mut goal = store.len() - policy.global_max.saturating_sub(policy.global_purge);
+    let safe_since = now.saturating_add_seconds(-policy.global_safe_days.saturating_mul(86_400));
+    let mut candidates: Vec<Cookie> =
+        store.iter().filter(|c| c.last_access() < safe_since).cloned().collect();
+    candidates.sort_by_key(|c| (c.secure(), c.last_access(), c.creation()));
+    candidates.truncate(goal);
+    goal -= candidates.len();
+    let _ = goal;
+    for c in candidates {
+        let key = crate::domain::index_key(c.domain()).to_owned();
+        remove_selected(store, &key, std::slice::from_ref(&c), changes);
+    }
 }

@@ -21,7 +21,9 @@ const SECONDS_TO_9999_END: i64 = 253_402_300_799;
 ///
 /// Serialised as the integer number of microseconds.
 /// The default is the Unix epoch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(i64);
 
@@ -148,10 +150,8 @@ impl Timestamp {
             return None;
         }
         let days = days_from_civil(year, month, day);
-        let seconds = days * 86_400
-            + i64::from(hour) * 3_600
-            + i64::from(minute) * 60
-            + i64::from(second);
+        let seconds =
+            days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second);
         Some(Self(seconds * MICROS_PER_SECOND))
     }
 
@@ -307,7 +307,8 @@ mod tests {
         assert_eq!(Timestamp::from_civil(1970, 1, 1, 0, 0, 0), Some(Timestamp::UNIX_EPOCH));
         assert_eq!(Timestamp::from_civil(1601, 1, 1, 0, 0, 0), Some(Timestamp::MIN));
         assert_eq!(
-            Timestamp::from_civil(9999, 12, 31, 23, 59, 59).map(|t| t.saturating_add_micros(999_999)),
+            Timestamp::from_civil(9999, 12, 31, 23, 59, 59)
+                .map(|t| t.saturating_add_micros(999_999)),
             Some(Timestamp::MAX)
         );
         assert_eq!(Timestamp::from_civil(2023, 2, 29, 0, 0, 0), None);

@@ -1,0 +1,274 @@
+//! The `Set-Cookie` line parser (RFC 6265bis §5.6, with Chromium's extras).
+
+use crate::cookie::{Priority, SameSite};
+use crate::error::Rejection;
+use crate::parse::date::parse_cookie_date;
+use crate::time::Timestamp;
+
+/// Name plus value may not exceed this many bytes (`kMaxCookieNamePlusValueSize`).
+pub const MAX_NAME_VALUE_BYTES: usize = 4096;
+/// A longer attribute value makes the attribute ignored (`kMaxCookieAttributeValueSize`).
+pub const MAX_ATTRIBUTE_VALUE_BYTES: usize = 1024;
+
+/// A parsed `Set-Cookie` line, before the storage rules run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParsedCookie {
+    /// Name, trimmed; empty for a nameless cookie (`Set-Cookie: foo`).
+    pub name: String,
+    /// Value, trimmed.
+    pub value: String,
+    /// The last valid `Expires` date.
+    pub expires: Option<Timestamp>,
+    /// The last valid `Max-Age`, in seconds (saturated).
+    pub max_age: Option<i64>,
+    /// The last `Domain` value (possibly empty, which means host-only).
+    pub domain: Option<String>,
+    /// The last `Path` value; an empty string when that value was empty or did not
+    /// start with `/` (meaning the default-path).
+    pub path: Option<String>,
+    /// `Secure` present.
+    pub secure: bool,
+    /// `HttpOnly` present.
+    pub http_only: bool,
+    /// The last `SameSite` value; anything unrecognised is `Unspecified`.
+    pub same_site: SameSite,
+    /// The last `Priority` value; anything unrecognised is `Medium`.
+    pub priority: Priority,
+    /// `Partitioned` present.
+    pub partitioned: bool,
+}
+
+/// Is this octet a CTL that rejects the line (every CTL but HTAB)?
+const fn is_forbidden_ctl(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0A..=0x1F | 0x7F)
+}
+
+/// Trims SP and HTAB from both ends (the only white space the grammar knows).
+pub(crate) fn trim_ws(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// Parses one `Set-Cookie` field value.
+///
+/// - Any CTL octet other than HTAB rejects the line; so does a tab inside the
+///   trimmed name or value (Chromium's stricter rule).
+/// - The name-value pair is the text before the first `;`. Without `=` it is a
+///   nameless cookie whose value is the whole pair. Name and value are trimmed of
+///   SP/HTAB. Both empty, or together over 4096 bytes, rejects the line.
+/// - Attributes are `;`-separated, names case-insensitive, unknown ones ignored;
+///   a value over 1024 bytes drops that attribute; the last valid occurrence wins.
+/// - `Expires` uses [`parse_cookie_date`](crate::parse_cookie_date); an unparsable
+///   date is ignored. `Max-Age` must be an optional `-` and digits, else ignored.
+///
+/// ```
+/// use sessionkit_cookie_jar::{parse_set_cookie, SameSite};
+/// let c = parse_set_cookie("id=a3f; Path=/docs; SameSite=Strict; Secure").unwrap();
+/// assert_eq!((c.name.as_str(), c.value.as_str()), ("id", "a3f"));
+/// assert_eq!(c.path.as_deref(), Some("/docs"));
+/// assert_eq!(c.same_site, SameSite::Strict);
+/// assert_eq!(parse_set_cookie("token").unwrap().value, "token"); // nameless
+/// ```
+///
+/// # Errors
+///
+/// [`Rejection::DisallowedCharacter`], [`Rejection::NoCookieContent`] or
+/// [`Rejection::NameValuePairExceedsMaxSize`].
+pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
+    if line.bytes().any(is_forbidden_ctl) {
+        return Err(Rejection::DisallowedCharacter);
+    }
+    let (pair, attributes) = line.split_once(';').unwrap_or((line, ""));
+    let (name, value) = match pair.split_once('=') {
+        Some((name, value)) => (trim_ws(name), trim_ws(value)),
+        None => ("", trim_ws(pair)),
+    };
+    if name.contains('\t') || value.contains('\t') {
+        return Err(Rejection::DisallowedCharacter);
+    }
+    if name.is_empty() && value.is_empty() {
+        return Err(Rejection::NoCookieContent);
+    }
+    if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
+        return Err(Rejection::NameValuePairExceedsMaxSize);
+    }
+    let mut cookie =
+        ParsedCookie { name: name.to_owned(), value: value.to_owned(), ..ParsedCookie::default() };
+    if attributes.is_empty() {
+        return Ok(cookie);
+    }
+    for av in attributes.split(';') {
+        let (key, val) = match av.split_once('=') {
+            Some((k, v)) => (trim_ws(k), trim_ws(v)),
+            None => (trim_ws(av), ""),
+        };
+        if key.is_empty() || val.len() > MAX_ATTRIBUTE_VALUE_BYTES {
+            continue;
+        }
+        apply_attribute(&mut cookie, key, val);
+    }
+    Ok(cookie)
+}
+
+fn apply_attribute(cookie: &mut ParsedCookie, key: &str, val: &str) {
+    let is = |name: &str| key.eq_ignore_ascii_case(name);
+    if is("expires") {
+        if let Some(t) = parse_cookie_date(val) {
+            cookie.expires = Some(t);
+        }
+    } else if is("max-age") {
+        if let Some(seconds) = parse_max_age(val) {
+            cookie.max_age = Some(seconds);
+        }
+    } else if is("domain") {
+        cookie.domain = Some(val.to_owned());
+    } else if is("path") {
+        cookie.path = Some(if val.starts_with('/') { val.to_owned() } else { String::new() });
+    } else if is("secure") {
+        cookie.secure = true;
+    } else if is("httponly") {
+        cookie.http_only = true;
+    } else if is("samesite") {
+        cookie.same_site = if val.eq_ignore_ascii_case("none") {
+            SameSite::NoRestriction
+        } else if val.eq_ignore_ascii_case("lax") {
+            SameSite::Lax
+        } else if val.eq_ignore_ascii_case("strict") {
+            SameSite::Strict
+        } else {
+            SameSite::Unspecified
+        };
+    } else if is("priority") {
+        cookie.priority = if val.eq_ignore_ascii_case("low") {
+            Priority::Low
+        } else if val.eq_ignore_ascii_case("high") {
+            Priority::High
+        } else {
+            Priority::Medium
+        };
+    } else if is("partitioned") {
+        cookie.partitioned = true;
+    }
+}
+
+/// `-`? DIGIT+, saturating; anything else is `None` (the attribute is ignored).
+fn parse_max_age(val: &str) -> Option<i64> {
+    let (negative, digits) = match val.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, val),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let magnitude = digits
+        .bytes()
+        .fold(0i64, |acc, b| acc.saturating_mul(10).saturating_add(i64::from(b - b'0')));
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<ParsedCookie, Rejection> {
+        parse_set_cookie(line)
+    }
+
+    #[test]
+    fn name_value_table() {
+        let cases: &[(&str, Result<(&str, &str), Rejection>)] = &[
+            ("a=b", Ok(("a", "b"))),
+            ("  a  =  b  ", Ok(("a", "b"))),
+            ("my name=x y", Ok(("my name", "x y"))),
+            ("foo", Ok(("", "foo"))),
+            ("=foo", Ok(("", "foo"))),
+            (" =foo=bar", Ok(("", "foo=bar"))),
+            ("a=", Ok(("a", ""))),
+            ("a=b=c", Ok(("a", "b=c"))),
+            ("\ta=b\t", Ok(("a", "b"))),
+            ("a=\"b;c\"", Ok(("a", "\"b"))),
+            ("=", Err(Rejection::NoCookieContent)),
+            ("", Err(Rejection::NoCookieContent)),
+            ("; path=/", Err(Rejection::NoCookieContent)),
+            ("a=b\u{7}", Err(Rejection::DisallowedCharacter)),
+            ("a=b\0c", Err(Rejection::DisallowedCharacter)),
+            ("a=b\rc", Err(Rejection::DisallowedCharacter)),
+            ("a=b; path=/\n", Err(Rejection::DisallowedCharacter)),
+            ("a=b\u{7f}", Err(Rejection::DisallowedCharacter)),
+            ("a\tb=c", Err(Rejection::DisallowedCharacter)),
+            ("a=b\tc", Err(Rejection::DisallowedCharacter)),
+        ];
+        for (line, want) in cases {
+            let got = parse(line).map(|c| (c.name, c.value));
+            let want = want.map(|(n, v)| (n.to_owned(), v.to_owned()));
+            assert_eq!(got, want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn size_limits() {
+        let name = "n".repeat(2048);
+        assert!(parse(&format!("{name}={}", "v".repeat(2048))).is_ok());
+        assert_eq!(
+            parse(&format!("{name}={}", "v".repeat(2049))),
+            Err(Rejection::NameValuePairExceedsMaxSize)
+        );
+        assert!(parse(&"v".repeat(4096)).is_ok());
+        let long = format!("/{}", "p".repeat(1024));
+        let c = parse(&format!("a=b; Path=/ok; Path={long}")).unwrap();
+        assert_eq!(c.path.as_deref(), Some("/ok"));
+        let ok = format!("/{}", "p".repeat(1023));
+        assert_eq!(parse(&format!("a=b; Path={ok}")).unwrap().path, Some(ok));
+    }
+
+    #[test]
+    fn attributes_last_wins_and_case() {
+        let c = parse("a=b; SAMESITE=lax; samesite=Strict; PATH=/x; path=/y; Domain=A.example; domain=").unwrap();
+        assert_eq!(c.same_site, SameSite::Strict);
+        assert_eq!(c.path.as_deref(), Some("/y"));
+        assert_eq!(c.domain.as_deref(), Some(""));
+        let c = parse("a=b; SameSite=None; SameSite=bogus").unwrap();
+        assert_eq!(c.same_site, SameSite::Unspecified);
+        let c = parse("a=b; path=relative").unwrap();
+        assert_eq!(c.path.as_deref(), Some(""));
+        let c = parse("a=b; Secure=no; HTTPONLY; Partitioned; Priority=HIGH").unwrap();
+        assert!(c.secure && c.http_only && c.partitioned);
+        assert_eq!(c.priority, Priority::High);
+        assert_eq!(parse("a=b; priority=urgent").unwrap().priority, Priority::Medium);
+    }
+
+    #[test]
+    fn max_age_and_expires() {
+        let cases = [
+            ("max-age=10", Some(10)),
+            ("max-age=-5", Some(-5)),
+            ("max-age=0", Some(0)),
+            ("max-age=12abc", None),
+            ("max-age=+5", None),
+            ("max-age=", None),
+            ("max-age=2.63", None),
+            ("max-age=99999999999999999999999", Some(i64::MAX)),
+            ("max-age=-99999999999999999999999", Some(-i64::MAX)),
+            ("max-age=10; max-age=bad", Some(10)),
+        ];
+        for (attrs, want) in cases {
+            assert_eq!(parse(&format!("a=b; {attrs}")).unwrap().max_age, want, "{attrs}");
+        }
+        let c = parse("a=b; expires=Wed, 09 Jun 2021 10:18:14 GMT; expires=garbage").unwrap();
+        assert_eq!(c.expires.map(Timestamp::to_rfc1123).as_deref(), Some("Wed, 09 Jun 2021 10:18:14 GMT"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(line in "\\PC{0,64}") {
+            let _ = parse_set_cookie(&line);
+        }
+
+        #[test]
+        fn simple_pairs_round_trip(name in "[a-zA-Z0-9_!#$%&'*+.^`|~-]{1,20}", value in "[a-zA-Z0-9_!#$%&'*+./:^`|~-]{0,40}") {
+            let c = parse_set_cookie(&format!("{name}={value}; Path=/")).unwrap();
+            proptest::prop_assert_eq!(c.name, name);
+            proptest::prop_assert_eq!(c.value, value);
+        }
+    }
+}
