@@ -54,7 +54,8 @@ pub(crate) fn trim_ws(s: &str) -> &str {
 /// - Any CTL octet other than HTAB rejects the line; so does a tab inside the
 ///   trimmed name or value (Chromium's stricter rule).
 /// - The name-value pair is the text before the first `;`. Without `=` it is a
-///   nameless cookie whose value is the whole pair. Name and value are trimmed of
+///   nameless cookie whose value is the whole pair; an empty name (`=x`) is
+///   nameless too, and a nameless value containing `=` is refused (Chromium). Name and value are trimmed of
 ///   SP/HTAB. Both empty, or together over 4096 bytes, rejects the line.
 /// - Attributes are `;`-separated, names case-insensitive, unknown ones ignored;
 ///   a value over 1024 bytes drops that attribute; the last valid occurrence wins.
@@ -83,7 +84,9 @@ pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
         Some((name, value)) => (trim_ws(name), trim_ws(value)),
         None => ("", trim_ws(pair)),
     };
-    if name.contains('\t') || value.contains('\t') {
+    // A nameless cookie whose value holds `=` would read back as a named one
+    // (`=a=b` would be sent as `a=b`), so Chromium refuses it.
+    if name.contains('\t') || value.contains('\t') || (name.is_empty() && value.contains('=')) {
         return Err(Rejection::DisallowedCharacter);
     }
     if name.is_empty() && value.is_empty() {
@@ -182,7 +185,8 @@ mod tests {
             ("my name=x y", Ok(("my name", "x y"))),
             ("foo", Ok(("", "foo"))),
             ("=foo", Ok(("", "foo"))),
-            (" =foo=bar", Ok(("", "foo=bar"))),
+            (" =foo=bar", Err(Rejection::DisallowedCharacter)),
+            ("===a=bar", Err(Rejection::DisallowedCharacter)),
             ("a=", Ok(("a", ""))),
             ("a=b=c", Ok(("a", "b=c"))),
             ("\ta=b\t", Ok(("a", "b"))),
