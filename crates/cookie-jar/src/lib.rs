@@ -15,8 +15,14 @@ mod eviction;
 mod http;
 mod insert;
 mod jar;
+pub mod json;
+pub mod netscape;
 mod parse;
+#[cfg(feature = "sled")]
+pub mod persist;
 mod prefix;
+#[cfg(feature = "reqwest")]
+pub mod reqwest;
 mod retrieval;
 mod rules;
 mod store;

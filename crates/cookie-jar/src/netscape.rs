@@ -24,6 +24,13 @@
 
 use std::fmt;
 
+use url::Url;
+
+use crate::context::CookieContext;
+use crate::cookie::{Cookie, Priority, SameSite};
+use crate::jar::CookieJar;
+use crate::time::Timestamp;
+
 /// The first line curl and yt-dlp write; some readers (Python's `MozillaCookieJar`) insist on
 /// a line starting with `# Netscape HTTP Cookie File` or `# HTTP Cookie File`.
 pub const HEADER: &str = "# Netscape HTTP Cookie File";
@@ -89,7 +96,11 @@ pub enum LineErrorKind {
     /// character: the cookie could not be sent as it is written.
     #[error("name or value contains a forbidden character")]
     ForbiddenCharacter,
-    /// The jar refused the cookie (its storage rules: prefixes, public suffixes, expiry...).
+    /// The cookie had already expired; the jar does not store expired cookies.
+    #[error("expired")]
+    Expired,
+    /// The jar refused the cookie under its storage rules (prefixes, public suffixes,
+    /// `SameSite=None` without `Secure`, ...); the text is the jar's reason.
     #[error("refused by the jar: {0}")]
     Refused(String),
 }
@@ -301,4 +312,183 @@ pub fn write<'a>(cookies: impl IntoIterator<Item = &'a NetscapeCookie>, losses: 
         out.push('\n');
     }
     out
+}
+
+impl From<&Cookie> for NetscapeCookie {
+    fn from(cookie: &Cookie) -> Self {
+        Self {
+            domain: cookie.domain().to_owned(),
+            include_subdomains: !cookie.host_only(),
+            path: cookie.path().to_owned(),
+            secure: cookie.secure(),
+            http_only: cookie.http_only(),
+            // A cookie expiring before 1970-01-01T00:00:01 cannot be written (0 means session);
+            // it is long expired and the jar would not keep it anyway.
+            expires: cookie.expiry().map(|t| u64::try_from(t.unix_seconds()).unwrap_or(0).max(1)),
+            name: cookie.name().to_owned(),
+            value: cookie.value().to_owned(),
+        }
+    }
+}
+
+/// What an import stored and what it refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport<E> {
+    /// Cookies stored in the jar.
+    pub imported: usize,
+    /// Records that were not stored, each with its position and reason, in input order.
+    pub rejected: Vec<E>,
+}
+
+impl<E> Default for ImportReport<E> {
+    fn default() -> Self {
+        Self { imported: 0, rejected: Vec::new() }
+    }
+}
+
+/// A `cookies.txt` export: the text and what it could not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// The file contents.
+    pub text: String,
+    /// The properties some exported cookie had that the file lost (a non-default SameSite or
+    /// priority, a partition key; the creation and last-access times whenever a cookie was
+    /// written). The header comment lists every property the format cannot carry.
+    pub losses: Vec<Loss>,
+}
+
+/// Writes every cookie of `jar` (session cookies included, expiry `0`) in header order.
+#[must_use]
+pub fn export(jar: &CookieJar) -> Export {
+    let cookies = jar.all_cookies();
+    let mut losses = Vec::new();
+    let mut note = |loss: Loss, happened: bool| {
+        if happened && !losses.contains(&loss) {
+            losses.push(loss);
+        }
+    };
+    for cookie in &cookies {
+        note(Loss::SameSite, cookie.same_site() != SameSite::Unspecified);
+        note(Loss::Priority, cookie.priority() != Priority::Medium);
+        note(Loss::PartitionKey, cookie.partitioned());
+        note(Loss::CreationTime, true);
+        note(Loss::LastAccessTime, true);
+    }
+    losses.sort_unstable();
+    let lines: Vec<NetscapeCookie> = cookies.iter().map(NetscapeCookie::from).collect();
+    Export { text: write(&lines, &Loss::ALL), losses }
+}
+
+/// Parses `text` and stores every good line in `jar` through its storage rules, as if each
+/// cookie arrived in a `Set-Cookie` header from `https://<domain><path>`.
+///
+/// Bad lines, expired cookies and cookies the jar refuses are reported with their line
+/// number; the others are stored, in file order (so creation times follow the file).
+/// `https` is assumed so that a file's `Secure` cookies can be imported; the jar's other
+/// rules (prefixes, public suffixes, size limits, `SameSite=None` needs `Secure`) all apply.
+pub fn import(jar: &CookieJar, text: &str) -> ImportReport<LineError> {
+    let parsed = parse(text);
+    let mut report = ImportReport { imported: 0, rejected: parsed.errors };
+    for (line, cookie) in parsed.cookies {
+        let expires = cookie
+            .expires
+            .map(|s| Timestamp::from_unix_seconds(i64::try_from(s).unwrap_or(i64::MAX)));
+        let spec = StoreSpec {
+            name: &cookie.name,
+            value: &cookie.value,
+            domain: &cookie.domain,
+            host_only: !cookie.include_subdomains,
+            path: &cookie.path,
+            expires,
+            secure: cookie.secure,
+            http_only: cookie.http_only,
+            same_site: SameSite::Unspecified,
+            priority: Priority::Medium,
+            partition_key: None,
+        };
+        match store_through_rules(jar, &spec) {
+            Ok(()) => report.imported += 1,
+            Err(kind) => report.rejected.push(LineError { line, kind }),
+        }
+    }
+    report.rejected.sort_by_key(|e| e.line);
+    report
+}
+
+/// A cookie to store through the jar's rules; shared by the Netscape and JSON imports.
+pub(crate) struct StoreSpec<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    pub(crate) domain: &'a str,
+    pub(crate) host_only: bool,
+    pub(crate) path: &'a str,
+    pub(crate) expires: Option<Timestamp>,
+    pub(crate) secure: bool,
+    pub(crate) http_only: bool,
+    pub(crate) same_site: SameSite,
+    pub(crate) priority: Priority,
+    pub(crate) partition_key: Option<&'a str>,
+}
+
+/// Stores one cookie by writing it as the `Set-Cookie` line that would create it and handing
+/// that to [`CookieJar::set_cookie`], so an import obeys exactly the rules a response does.
+pub(crate) fn store_through_rules(
+    jar: &CookieJar,
+    spec: &StoreSpec<'_>,
+) -> Result<(), LineErrorKind> {
+    if spec.expires.is_some_and(|t| t <= jar.now()) {
+        return Err(LineErrorKind::Expired);
+    }
+    // The header grammar cannot express these; the parser would read something else.
+    if spec.name.contains(['=', ';'])
+        || (spec.name.is_empty() && spec.value.contains('='))
+        || spec.value.contains(';')
+        || spec.name.chars().chain(spec.value.chars()).any(|c| c.is_ascii_control())
+    {
+        return Err(LineErrorKind::ForbiddenCharacter);
+    }
+    let domain = spec.domain.strip_prefix('.').unwrap_or(spec.domain);
+    let host = if domain.contains(':') { format!("[{domain}]") } else { domain.to_owned() };
+    let url = Url::parse(&format!("https://{host}{}", spec.path))
+        .map_err(|_| LineErrorKind::InvalidDomain(spec.domain.to_owned()))?;
+
+    let mut line = String::new();
+    if !spec.name.is_empty() {
+        line.push_str(spec.name);
+        line.push('=');
+    }
+    line.push_str(spec.value);
+    line.push_str("; Path=");
+    line.push_str(spec.path);
+    if !spec.host_only {
+        line.push_str("; Domain=");
+        line.push_str(domain);
+    }
+    if let Some(expires) = spec.expires {
+        line.push_str("; Expires=");
+        line.push_str(&expires.to_rfc1123());
+    }
+    if spec.secure {
+        line.push_str("; Secure");
+    }
+    if spec.http_only {
+        line.push_str("; HttpOnly");
+    }
+    match spec.same_site {
+        SameSite::NoRestriction => line.push_str("; SameSite=None"),
+        SameSite::Lax => line.push_str("; SameSite=Lax"),
+        SameSite::Strict => line.push_str("; SameSite=Strict"),
+        SameSite::Unspecified => {}
+    }
+    match spec.priority {
+        Priority::Low => line.push_str("; Priority=Low"),
+        Priority::High => line.push_str("; Priority=High"),
+        Priority::Medium => {}
+    }
+    let mut ctx = CookieContext::same_site();
+    if let Some(site) = spec.partition_key {
+        line.push_str("; Partitioned");
+        ctx = ctx.top_level_site(site);
+    }
+    jar.set_cookie(&url, &line, &ctx).map_err(|e| LineErrorKind::Refused(e.to_string()))
 }
