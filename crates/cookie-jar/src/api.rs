@@ -166,9 +166,9 @@ impl CookieJar {
         let secure = details.secure.unwrap_or(same_site == SameSite::NoRestriction);
         let http_only = details.http_only.unwrap_or(false);
         let expiry = match details.expiration_date {
-            Some(seconds) => {
-                Some(Timestamp::from_electron_seconds(seconds).ok_or(Error::InvalidExpirationDate)?)
-            }
+            Some(seconds) => Some(
+                Timestamp::from_electron_seconds(seconds).ok_or(Error::InvalidExpirationDate)?,
+            ),
             None => None,
         };
         let reader = if http_only { Reader::Http } else { Reader::Script };
@@ -214,7 +214,8 @@ impl CookieJar {
             let removed = store
                 .remove_in_bucket(&key, |c| c.name() == name && is_included(c, &req, &ctx, now));
             let n = removed.len();
-            changes.extend(removed.into_iter().map(|c| CookieChange::new(c, ChangeCause::Explicit)));
+            changes
+                .extend(removed.into_iter().map(|c| CookieChange::new(c, ChangeCause::Explicit)));
             n
         }))
     }

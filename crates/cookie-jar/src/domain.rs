@@ -144,6 +144,7 @@ fn canonicalize(domain: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

@@ -147,7 +147,9 @@ fn partition_limit(
     let in_partition = |c: &Cookie| c.partition_key() == Some(partition);
     let stats = |store: &Store| {
         store.bucket(key).map_or((0, 0), |b| {
-            b.iter().filter(|c| in_partition(c)).fold((0, 0), |(n, bytes), c| (n + 1, bytes + c.size()))
+            b.iter()
+                .filter(|c| in_partition(c))
+                .fold((0, 0), |(n, bytes), c| (n + 1, bytes + c.size()))
         })
     };
     let (n, bytes) = stats(store);
@@ -177,7 +179,12 @@ fn partition_limit(
     remove_selected(store, key, &selected, changes);
 }
 
-fn global_limit(store: &mut Store, now: Timestamp, policy: &Policy, changes: &mut Vec<CookieChange>) {
+fn global_limit(
+    store: &mut Store,
+    now: Timestamp,
+    policy: &Policy,
+    changes: &mut Vec<CookieChange>,
+) {
     if store.len() <= policy.global_max {
         return;
     }
@@ -185,14 +192,12 @@ fn global_limit(store: &mut Store, now: Timestamp, policy: &Policy, changes: &mu
     if store.len() <= policy.global_max {
         return;
     }
-    let mut goal = store.len() - policy.global_max.saturating_sub(policy.global_purge);
+    let goal = store.len() - policy.global_max.saturating_sub(policy.global_purge);
     let safe_since = now.saturating_add_seconds(-policy.global_safe_days.saturating_mul(86_400));
     let mut candidates: Vec<Cookie> =
         store.iter().filter(|c| c.last_access() < safe_since).cloned().collect();
     candidates.sort_by_key(|c| (c.secure(), c.last_access(), c.creation()));
     candidates.truncate(goal);
-    goal -= candidates.len();
-    let _ = goal;
     for c in candidates {
         let key = crate::domain::index_key(c.domain()).to_owned();
         remove_selected(store, &key, std::slice::from_ref(&c), changes);

@@ -40,7 +40,10 @@ impl<'a> Request<'a> {
         let partition = if ctx.inclusive {
             None
         } else {
-            Some(ctx.top_level_site_name().map_or_else(|| site_of(url).unwrap_or_default(), str::to_owned))
+            Some(
+                ctx.top_level_site_name()
+                    .map_or_else(|| site_of(url).unwrap_or_default(), str::to_owned),
+            )
         };
         Some(Self { host, path: url.path(), trustworthy: is_trustworthy(url), partition })
     }
@@ -115,7 +118,8 @@ impl CookieJar {
             let mut found = Vec::new();
             for cookie in bucket.iter_mut() {
                 if is_included(cookie, &req, ctx, now) {
-                    if !ctx.inclusive && now.micros_since(cookie.last_access()) >= ACCESS_UPDATE_MICROS
+                    if !ctx.inclusive
+                        && now.micros_since(cookie.last_access()) >= ACCESS_UPDATE_MICROS
                     {
                         cookie.set_last_access(now);
                     }

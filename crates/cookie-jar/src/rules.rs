@@ -6,7 +6,9 @@ use url::Url;
 
 use crate::context::{CookieContext, Reader};
 use crate::cookie::{Cookie, CookieParts, SameSite, SourceScheme};
-use crate::domain::{canonical_host, is_cookieable_scheme, is_secure_scheme, is_trustworthy, resolve_domain, site_of};
+use crate::domain::{
+    canonical_host, is_cookieable_scheme, is_secure_scheme, is_trustworthy, resolve_domain, site_of,
+};
 use crate::error::Rejection;
 use crate::jar::Policy;
 use crate::parse::set_cookie::ParsedCookie;
@@ -218,9 +220,18 @@ mod tests {
         assert_eq!(expiry_for(None, None, now, &p), None);
         assert_eq!(expiry_for(Some(0), None, now, &p), Some(Timestamp::MIN));
         assert_eq!(expiry_for(Some(-1), Some(Timestamp::MAX), now, &p), Some(Timestamp::MIN));
-        assert_eq!(expiry_for(Some(60), Some(Timestamp::MAX), now, &p), Some(now.saturating_add_seconds(60)));
-        assert_eq!(expiry_for(None, Some(Timestamp::MAX), now, &p), Some(now.saturating_add_seconds(400 * day)));
-        assert_eq!(expiry_for(Some(i64::MAX), None, now, &p), Some(now.saturating_add_seconds(400 * day)));
+        assert_eq!(
+            expiry_for(Some(60), Some(Timestamp::MAX), now, &p),
+            Some(now.saturating_add_seconds(60))
+        );
+        assert_eq!(
+            expiry_for(None, Some(Timestamp::MAX), now, &p),
+            Some(now.saturating_add_seconds(400 * day))
+        );
+        assert_eq!(
+            expiry_for(Some(i64::MAX), None, now, &p),
+            Some(now.saturating_add_seconds(400 * day))
+        );
         let soon = now.saturating_add_seconds(10 * day);
         assert_eq!(expiry_for(None, Some(soon), now, &p), Some(soon));
     }

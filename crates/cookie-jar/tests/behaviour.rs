@@ -1,4 +1,5 @@
 //! Table-driven tests of the storage, retrieval, API, event and eviction rules.
+#![allow(clippy::unwrap_used, clippy::type_complexity)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -41,32 +42,140 @@ fn storage_rules_table() {
         ("http://app.localhost/", "x=1; Secure", Ok(()), "http://app.localhost/", "x=1"),
         ("http://127.0.0.2/", "x=1; Secure", Ok(()), "http://127.0.0.2/", "x=1"),
         ("http://[::1]/", "x=1; Secure", Ok(()), "http://[::1]:81/", "x=1"),
-        ("https://a.example/", "x=1; SameSite=None", Err(Rejection::SameSiteNoneInsecure), "https://a.example/", ""),
+        (
+            "https://a.example/",
+            "x=1; SameSite=None",
+            Err(Rejection::SameSiteNoneInsecure),
+            "https://a.example/",
+            "",
+        ),
         ("https://a.example/", "x=1; SameSite=none; Secure", Ok(()), "https://a.example/", "x=1"),
-        ("https://a.example/", "x=1; Partitioned", Err(Rejection::InvalidPartitioned), "https://a.example/", ""),
+        (
+            "https://a.example/",
+            "x=1; Partitioned",
+            Err(Rejection::InvalidPartitioned),
+            "https://a.example/",
+            "",
+        ),
         ("https://a.example/", "x=1; Partitioned; Secure", Ok(()), "https://a.example/", "x=1"),
-        ("https://a.b.example/", "x=1; Domain=example", Err(Rejection::InvalidDomain), "https://a.b.example/", ""),
-        ("https://u.github.io/", "x=1; Domain=github.io", Err(Rejection::InvalidDomain), "https://u.github.io/", ""),
-        ("https://a.example/", "x=1; Domain=a.example.", Err(Rejection::InvalidDomain), "https://a.example/", ""),
-        ("http://1.2.3.4/", "x=1; Domain=2.3.4", Err(Rejection::InvalidDomain), "http://1.2.3.4/", ""),
+        (
+            "https://a.b.example/",
+            "x=1; Domain=example",
+            Err(Rejection::InvalidDomain),
+            "https://a.b.example/",
+            "",
+        ),
+        (
+            "https://u.github.io/",
+            "x=1; Domain=github.io",
+            Err(Rejection::InvalidDomain),
+            "https://u.github.io/",
+            "",
+        ),
+        (
+            "https://a.example/",
+            "x=1; Domain=a.example.",
+            Err(Rejection::InvalidDomain),
+            "https://a.example/",
+            "",
+        ),
+        (
+            "http://1.2.3.4/",
+            "x=1; Domain=2.3.4",
+            Err(Rejection::InvalidDomain),
+            "http://1.2.3.4/",
+            "",
+        ),
         ("http://1.2.3.4/", "x=1; Domain=1.2.3.4", Ok(()), "http://1.2.3.4/", "x=1"),
         ("ftp://a.example/", "x=1", Err(Rejection::NonCookieableScheme), "http://a.example/", ""),
         ("ws://a.example/", "x=1", Ok(()), "http://a.example:9/", "x=1"),
         // prefixes, case-insensitive
-        ("https://a.example/", "__Secure-x=1", Err(Rejection::InvalidPrefix), "https://a.example/", ""),
-        ("https://a.example/", "__SECURE-x=1; Secure", Ok(()), "https://a.example/", "__SECURE-x=1"),
-        ("https://a.example/", "__Host-x=1; Secure", Err(Rejection::InvalidPrefix), "https://a.example/", ""),
-        ("https://a.example/", "__host-x=1; Secure; Path=/", Ok(()), "https://a.example/", "__host-x=1"),
-        ("https://a.example/", "__Host-x=1; Secure; Path=/; Domain=a.example", Err(Rejection::InvalidPrefix), "https://a.example/", ""),
-        ("https://a.example/", "__Http-x=1; Secure", Err(Rejection::InvalidPrefix), "https://a.example/", ""),
-        ("https://a.example/", "__Http-x=1; Secure; HttpOnly", Ok(()), "https://a.example/", "__Http-x=1"),
-        ("https://a.example/", "__Host-Http-x=1; Secure; Path=/", Err(Rejection::InvalidPrefix), "https://a.example/", ""),
-        ("https://a.example/", "__Host-Http-x=1; Secure; Path=/; HttpOnly", Ok(()), "https://a.example/", "__Host-Http-x=1"),
-        ("https://a.example/", "__Host-x=1", Err(Rejection::NoCookieContent).or(Err(Rejection::InvalidPrefix)), "https://a.example/", ""),
+        (
+            "https://a.example/",
+            "__Secure-x=1",
+            Err(Rejection::InvalidPrefix),
+            "https://a.example/",
+            "",
+        ),
+        (
+            "https://a.example/",
+            "__SECURE-x=1; Secure",
+            Ok(()),
+            "https://a.example/",
+            "__SECURE-x=1",
+        ),
+        (
+            "https://a.example/",
+            "__Host-x=1; Secure",
+            Err(Rejection::InvalidPrefix),
+            "https://a.example/",
+            "",
+        ),
+        (
+            "https://a.example/",
+            "__host-x=1; Secure; Path=/",
+            Ok(()),
+            "https://a.example/",
+            "__host-x=1",
+        ),
+        (
+            "https://a.example/",
+            "__Host-x=1; Secure; Path=/; Domain=a.example",
+            Err(Rejection::InvalidPrefix),
+            "https://a.example/",
+            "",
+        ),
+        (
+            "https://a.example/",
+            "__Http-x=1; Secure",
+            Err(Rejection::InvalidPrefix),
+            "https://a.example/",
+            "",
+        ),
+        (
+            "https://a.example/",
+            "__Http-x=1; Secure; HttpOnly",
+            Ok(()),
+            "https://a.example/",
+            "__Http-x=1",
+        ),
+        (
+            "https://a.example/",
+            "__Host-Http-x=1; Secure; Path=/",
+            Err(Rejection::InvalidPrefix),
+            "https://a.example/",
+            "",
+        ),
+        (
+            "https://a.example/",
+            "__Host-Http-x=1; Secure; Path=/; HttpOnly",
+            Ok(()),
+            "https://a.example/",
+            "__Host-Http-x=1",
+        ),
+        (
+            "https://a.example/",
+            "__Host-x=1",
+            Err(Rejection::NoCookieContent).or(Err(Rejection::InvalidPrefix)),
+            "https://a.example/",
+            "",
+        ),
         // size limits
-        ("http://a.example/", &*Box::leak(format!("n={}", "v".repeat(4094)).into_boxed_str()), Ok(()), "http://a.example/", ""),
+        (
+            "http://a.example/",
+            &*Box::leak(format!("n={}", "v".repeat(4094)).into_boxed_str()),
+            Ok(()),
+            "http://a.example/",
+            "",
+        ),
         // non-ASCII Domain goes through IDNA
-        ("http://www.xn--bcher-kva.example/", "x=1; Domain=BÜCHER.example", Ok(()), "http://xn--bcher-kva.example/", "x=1"),
+        (
+            "http://www.xn--bcher-kva.example/",
+            "x=1; Domain=BÜCHER.example",
+            Ok(()),
+            "http://xn--bcher-kva.example/",
+            "x=1",
+        ),
         // cookies ignore the port and are not scheme-bound
         ("http://a.example:8080/", "x=1", Ok(()), "https://a.example:9443/", "x=1"),
     ];
@@ -233,7 +342,8 @@ fn partitioned_cookies_stay_in_their_partition() {
     let elsewhere = CookieContext::cross_site().top_level_site("https://shop.example");
     assert_eq!(jar.cookie_header(&url, &elsewhere), None);
     assert_eq!(jar.cookie_header(&url, &CookieContext::same_site()), None);
-    let all = jar.get(&CookieFilter { url: Some(url.to_string()), ..CookieFilter::default() }).unwrap();
+    let all =
+        jar.get(&CookieFilter { url: Some(url.to_string()), ..CookieFilter::default() }).unwrap();
     assert_eq!(all[0].partition_key(), Some("https://news.example"));
 }
 
@@ -251,18 +361,24 @@ fn electron_set_defaults_and_errors() {
     d.same_site = Some(SameSite::NoRestriction);
     jar.set(&d).unwrap();
     assert!(jar.all_cookies()[0].secure());
-    let mut bad = d.clone();
+    let mut bad = d;
     bad.url = "http://a.example/".into();
     assert_eq!(jar.set(&bad), Err(Error::Rejected(Rejection::SecureOnly)));
     assert_eq!(
         jar.set(&bad).unwrap_err().to_string(),
         "Failed to set cookie - The cookie is Secure but the URL is not a secure origin."
     );
-    for (name, value) in [("a;b", "1"), ("a=b", "1"), (" a", "1"), ("a", "1;2"), ("a", " 1"), ("a", "1\u{1}")] {
+    for (name, value) in
+        [("a;b", "1"), ("a=b", "1"), (" a", "1"), ("a", "1;2"), ("a", " 1"), ("a", "1\u{1}")]
+    {
         let mut d = CookieDetails::new("https://a.example/");
         d.name = Some(name.into());
         d.value = Some(value.into());
-        assert_eq!(jar.set(&d), Err(Error::Rejected(Rejection::DisallowedCharacter)), "{name:?}={value:?}");
+        assert_eq!(
+            jar.set(&d),
+            Err(Error::Rejected(Rejection::DisallowedCharacter)),
+            "{name:?}={value:?}"
+        );
     }
     let mut d = CookieDetails::new("https://a.example/");
     d.name = Some("p".into());
@@ -274,7 +390,8 @@ fn electron_set_defaults_and_errors() {
     far.name = Some("far".into());
     far.expiration_date = Some(1e12);
     jar.set(&far).unwrap();
-    let got = jar.get(&CookieFilter { name: Some("far".into()), ..CookieFilter::default() }).unwrap();
+    let got =
+        jar.get(&CookieFilter { name: Some("far".into()), ..CookieFilter::default() }).unwrap();
     assert_eq!(got[0].expiry(), Some(start().saturating_add_seconds(400 * 86_400)));
 }
 
@@ -282,7 +399,12 @@ fn electron_set_defaults_and_errors() {
 fn electron_get_filters_and_remove() {
     let (jar, _) = jar();
     let www = u("https://www.a.example/app/page");
-    for line in ["h=1; HttpOnly", "s=1; Secure; SameSite=Strict", "d=1; Domain=a.example; Path=/", "p=1; Max-Age=100"] {
+    for line in [
+        "h=1; HttpOnly",
+        "s=1; Secure; SameSite=Strict",
+        "d=1; Domain=a.example; Path=/",
+        "p=1; Max-Age=100",
+    ] {
         jar.set_cookie(&www, line, &nav()).unwrap();
     }
     jar.set_cookie(&u("https://other.a.example/"), "o=1", &nav()).unwrap();
@@ -290,10 +412,25 @@ fn electron_get_filters_and_remove() {
         jar.get(&f).unwrap().iter().map(|c| c.name().to_owned()).collect()
     };
     assert_eq!(names(CookieFilter::default()).len(), 5);
-    assert_eq!(names(CookieFilter { url: Some("https://www.a.example/app/x".into()), ..Default::default() }), ["h", "s", "p", "d"]);
-    assert_eq!(names(CookieFilter { url: Some("http://www.a.example/".into()), ..Default::default() }), ["d"]);
-    assert_eq!(names(CookieFilter { domain: Some("www.a.example".into()), ..Default::default() }), ["h", "s", "p", "d"]);
-    assert_eq!(names(CookieFilter { domain: Some(".a.example".into()), ..Default::default() }), ["d"]);
+    assert_eq!(
+        names(CookieFilter {
+            url: Some("https://www.a.example/app/x".into()),
+            ..Default::default()
+        }),
+        ["h", "s", "p", "d"]
+    );
+    assert_eq!(
+        names(CookieFilter { url: Some("http://www.a.example/".into()), ..Default::default() }),
+        ["d"]
+    );
+    assert_eq!(
+        names(CookieFilter { domain: Some("www.a.example".into()), ..Default::default() }),
+        ["h", "s", "p", "d"]
+    );
+    assert_eq!(
+        names(CookieFilter { domain: Some(".a.example".into()), ..Default::default() }),
+        ["d"]
+    );
     assert_eq!(names(CookieFilter { session: Some(false), ..Default::default() }), ["p"]);
     assert_eq!(names(CookieFilter { http_only: Some(true), ..Default::default() }), ["h"]);
     assert_eq!(names(CookieFilter { secure: Some(true), ..Default::default() }), ["s"]);
@@ -308,8 +445,12 @@ fn electron_get_filters_and_remove() {
 #[test]
 fn electron_cookie_json_shape_and_round_trip() {
     let (jar, _) = jar();
-    jar.set_cookie(&u("https://www.a.example/"), "d=1; Domain=a.example; Max-Age=10; SameSite=Strict", &nav())
-        .unwrap();
+    jar.set_cookie(
+        &u("https://www.a.example/"),
+        "d=1; Domain=a.example; Max-Age=10; SameSite=Strict",
+        &nav(),
+    )
+    .unwrap();
     let c = jar.all_cookies().remove(0);
     let json = serde_json::to_value(&c).unwrap();
     assert_eq!(json["domain"], ".a.example");
@@ -317,7 +458,10 @@ fn electron_cookie_json_shape_and_round_trip() {
     assert_eq!(json["session"], false);
     assert_eq!(json["sameSite"], "strict");
     assert_eq!(json["httpOnly"], false);
-    assert_eq!(json["expirationDate"].as_f64(), Some(start().saturating_add_seconds(10).electron_seconds()));
+    assert_eq!(
+        json["expirationDate"].as_f64(),
+        Some(start().saturating_add_seconds(10).electron_seconds())
+    );
     let back: Cookie = serde_json::from_value(json).unwrap();
     assert_eq!(back, c);
     let electron: Cookie = serde_json::from_str(
@@ -378,7 +522,10 @@ fn change_events_for_every_cause() {
         from_channel.push((ch.cookie.header_pair(), ch.cause, ch.removed));
     }
     assert_eq!(from_channel, want);
-    assert_eq!(serde_json::to_value(InsertedNoValueChangeOverwrite).unwrap(), "inserted-no-value-change-overwrite");
+    assert_eq!(
+        serde_json::to_value(InsertedNoValueChangeOverwrite).unwrap(),
+        "inserted-no-value-change-overwrite"
+    );
 }
 
 #[test]
@@ -392,7 +539,8 @@ fn per_domain_eviction_priority_and_secure_rounds() {
         clock.advance(Duration::from_secs(1));
     }
     for i in 0..60 {
-        jar.set_cookie(&https, &format!("ln{i}=1; Priority=Low; Domain=a.example"), &nav()).unwrap();
+        jar.set_cookie(&https, &format!("ln{i}=1; Priority=Low; Domain=a.example"), &nav())
+            .unwrap();
         clock.advance(Duration::from_secs(1));
     }
     for i in 0..60 {
@@ -415,7 +563,7 @@ fn per_domain_eviction_priority_and_secure_rounds() {
         .collect();
     let mut want: Vec<String> = (0..30).map(|i| format!("ln{i}")).collect();
     want.push("ls0".into());
-    let mut got = evicted.clone();
+    let mut got = evicted;
     got.sort();
     want.sort();
     assert_eq!(got, want);
@@ -468,7 +616,8 @@ fn partition_byte_budget() {
     let ctx = CookieContext::cross_site().top_level_site("https://top.example");
     let value = "v".repeat(1000);
     for i in 0..11 {
-        jar.set_cookie(&url, &format!("p{i:02}={value}; Secure; Partitioned; SameSite=None"), &ctx).unwrap();
+        jar.set_cookie(&url, &format!("p{i:02}={value}; Secure; Partitioned; SameSite=None"), &ctx)
+            .unwrap();
     }
     // 11 * 1003 bytes > 10 KiB: the least recently used goes.
     assert_eq!(jar.len(), 10);

@@ -1,5 +1,6 @@
 //! The http-state parser suite, scored against what Chromium 156 actually sent
 //! (`chromium156-observed.json`), and the cookie-date cases.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +13,9 @@ const PARSER_FLOOR: usize = 221;
 const DATES_FLOOR: usize = 70;
 
 fn suite_dir() -> Option<PathBuf> {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/http-state"))
-        .to_path_buf();
+    let dir =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/http-state"))
+            .to_path_buf();
     if dir.join("parser.json").is_file() {
         return Some(dir);
     }
@@ -47,7 +49,8 @@ fn http_state_parser_against_chromium() {
             .map(|c| c["chromium156"].as_str().unwrap_or("").to_owned())
             .unwrap();
         let lower = test.to_ascii_lowercase();
-        let set_url = Url::parse(&format!("http://home.example.org:8888/cookie-parser?{lower}")).unwrap();
+        let set_url =
+            Url::parse(&format!("http://home.example.org:8888/cookie-parser?{lower}")).unwrap();
         let get_url = match case.get("sent-to").and_then(Value::as_str) {
             Some(to) => set_url.join(to).unwrap(),
             None => set_url.join(&format!("/cookie-parser-result?{lower}")).unwrap(),

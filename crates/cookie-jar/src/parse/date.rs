@@ -88,8 +88,10 @@ fn parse_time(token: &[u8]) -> Option<(u32, u32, u32)> {
 
 /// The first three octets name a month, case-insensitively.
 fn parse_month(token: &[u8]) -> Option<u32> {
-    const MONTHS: [&[u8; 3]; 12] =
-        [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
     let head = token.get(..3)?;
     MONTHS.iter().position(|m| head.eq_ignore_ascii_case(&m[..])).map(|i| i as u32 + 1)
 }
@@ -114,7 +116,11 @@ mod tests {
             ("", None),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_cookie_date(input).map(Timestamp::to_rfc1123).as_deref(), want, "{input}");
+            assert_eq!(
+                parse_cookie_date(input).map(Timestamp::to_rfc1123).as_deref(),
+                want,
+                "{input}"
+            );
         }
     }
 }

@@ -170,6 +170,7 @@ fn parse_max_age(val: &str) -> Option<i64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 
@@ -227,7 +228,10 @@ mod tests {
 
     #[test]
     fn attributes_last_wins_and_case() {
-        let c = parse("a=b; SAMESITE=lax; samesite=Strict; PATH=/x; path=/y; Domain=A.example; domain=").unwrap();
+        let c = parse(
+            "a=b; SAMESITE=lax; samesite=Strict; PATH=/x; path=/y; Domain=A.example; domain=",
+        )
+        .unwrap();
         assert_eq!(c.same_site, SameSite::Strict);
         assert_eq!(c.path.as_deref(), Some("/y"));
         assert_eq!(c.domain.as_deref(), Some(""));
@@ -259,7 +263,10 @@ mod tests {
             assert_eq!(parse(&format!("a=b; {attrs}")).unwrap().max_age, want, "{attrs}");
         }
         let c = parse("a=b; expires=Wed, 09 Jun 2021 10:18:14 GMT; expires=garbage").unwrap();
-        assert_eq!(c.expires.map(Timestamp::to_rfc1123).as_deref(), Some("Wed, 09 Jun 2021 10:18:14 GMT"));
+        assert_eq!(
+            c.expires.map(Timestamp::to_rfc1123).as_deref(),
+            Some("Wed, 09 Jun 2021 10:18:14 GMT")
+        );
     }
 
     proptest::proptest! {
