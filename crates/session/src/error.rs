@@ -114,6 +114,36 @@ pub enum Error {
         #[source]
         source: sessionkit_proxy_rules::ResolveError,
     },
+    /// The session's cookie database could not be opened or written: sled
+    /// failed (I/O, another process has it open, its own corruption check),
+    /// or a stored cookie does not decode. A corrupt store is reported,
+    /// never emptied.
+    #[error("cannot {op} the cookie store {}: {source}", path.display())]
+    CookieStore {
+        /// "open" or "write".
+        op: &'static str,
+        /// The database directory.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: sessionkit_cookie_jar::persist::PersistError,
+    },
+    /// An origin given to `clear_storage_data` that can't select anything.
+    #[error("invalid origin {origin:?}: {reason}")]
+    InvalidOrigin {
+        /// The origin as given.
+        origin: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A storage name that is not one of Electron's.
+    #[error(
+        "unknown storage {name:?}: expected cookies, filesystem, indexdb, localstorage, shadercache, websql, serviceworkers or cachestorage"
+    )]
+    InvalidStorageKind {
+        /// The name as given.
+        name: String,
+    },
 }
 
 impl Error {
@@ -132,6 +162,8 @@ impl Error {
                 | Self::ProxyRules(_)
                 | Self::BypassRules(_)
                 | Self::ProxyConfig(_)
+                | Self::InvalidOrigin { .. }
+                | Self::InvalidStorageKind { .. }
         )
     }
 

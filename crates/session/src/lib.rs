@@ -1,5 +1,5 @@
 //! Electron's `session` module for Rust: one [`Session`] per partition, each
-//! with its own proxy configuration and user agent (cookies, cache and
+//! with its own proxy configuration, user agent and cookies (cache and
 //! downloads join as their crates land).
 //!
 //! # Partitions
@@ -20,6 +20,40 @@
 //! is written `%XX` in its folder name, so `persist:Foo` and `persist:foo` are
 //! one session and no name — `persist:../x`, `persist:/etc`, `persist:CON`,
 //! NUL bytes — can leave `<data>/Partitions/`.
+//!
+//! # Storage
+//!
+//! A persistent session (the default session, `persist:` partitions and
+//! `from_path` sessions) keeps its data in one sled database,
+//! `<dir>/sessionkit.sled` ([`DATABASE_DIR_NAME`]), one tree per concern.
+//! The database is opened on first use — [`Session::cookies`] — so a
+//! session used only to resolve proxies writes nothing. Cookies live in the
+//! tree `cookies` and are committed in batches; [`Cookies::flush`]
+//! (Electron's `cookies.flushStore()`) writes them now, and dropping the
+//! session's last handle does too. A store that does not decode is an
+//! error, never silently emptied. In-memory partitions get a memory jar.
+//!
+//! ```
+//! use sessionkit::{ClearStorageOptions, CookieContext, PartitionOptions, Sessions, StorageKind};
+//! use url::Url;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! let sessions = Sessions::new(dir.path())?;
+//! let work = sessions.from_partition("persist:work", PartitionOptions::default())?;
+//! let cookies = work.cookies()?; // Electron: ses.cookies
+//! let url = Url::parse("https://example.com/")?;
+//! let nav = CookieContext::same_site().top_level_navigation(true);
+//! cookies.set_cookie(&url, "id=1; Max-Age=3600", &nav)?;
+//! assert_eq!(cookies.cookie_header(&url, &nav).as_deref(), Some("id=1"));
+//! cookies.flush()?; // Electron: ses.cookies.flushStore()
+//!
+//! // Electron: ses.clearStorageData({ origin, storages: ["cookies"] })
+//! let options = ClearStorageOptions::new().origin(url).storages([StorageKind::Cookies]);
+//! assert_eq!(work.clear_storage_data(&options)?.cookies, 1);
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Example
 //!
@@ -73,23 +107,31 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cookies;
 mod data_dir;
 mod error;
 mod lock;
 mod partition;
 mod registry;
 mod session;
+mod storage;
 mod user_agent;
 
+pub use cookies::{Cookies, DATABASE_DIR_NAME};
 pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
 pub use error::{Error, InUseBy};
 pub use lock::LOCK_FILE_NAME;
 pub use partition::{MAX_DIR_NAME_LEN, MAX_PARTITION_NAME_LEN, PERSIST_PREFIX};
 pub use registry::{PartitionInfo, Sessions, data_dir, set_data_dir};
 pub use session::{PartitionOptions, Session};
+pub use storage::{ClearStorageOptions, ClearedStorage, StorageKind};
 pub use user_agent::{DEFAULT_ACCEPT_LANGUAGES, default_user_agent};
 
 pub use sessionkit_bypass_rules as bypass_rules;
 pub use sessionkit_bypass_rules::BypassRules;
+pub use sessionkit_cookie_jar as cookie_jar;
+pub use sessionkit_cookie_jar::{
+    Cookie, CookieContext, CookieDetails, CookieFilter, CookieJar, SameSite,
+};
 pub use sessionkit_proxy_rules as proxy_rules;
 pub use sessionkit_proxy_rules::{ProxyConfig, ProxyList, ProxyMode, ProxyRules};

@@ -2,12 +2,14 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use sessionkit_proxy_rules::{ProxyConfig, ProxyList};
 use url::Url;
 
+use crate::cookies::{CookieStore, Cookies, open_database};
 use crate::lock::LockFile;
+use crate::storage::{ClearStorageOptions, ClearedStorage, StorageKind, remove_host_cookies};
 use crate::user_agent::{DEFAULT_ACCEPT_LANGUAGES, check_header_value, default_user_agent};
 use crate::{Error, registry};
 
@@ -21,11 +23,20 @@ pub struct PartitionOptions {
     ///
     /// Electron: `cache`.
     pub cache: bool,
+    /// Whether a persistent session keeps its session cookies (those
+    /// without an expiry) across restarts (default `false`, as in Electron,
+    /// where they end with the app). The `sessionkit` command line turns it
+    /// on so session cookies last between its runs, like curl's cookie jar
+    /// file. No effect in memory.
+    ///
+    /// Electron has no such option (Chromium's `restore_old_session_cookies`
+    /// is the nearest).
+    pub persist_session_cookies: bool,
 }
 
 impl Default for PartitionOptions {
     fn default() -> Self {
-        Self { cache: true }
+        Self { cache: true, persist_session_cookies: false }
     }
 }
 
@@ -40,6 +51,13 @@ impl PartitionOptions {
     #[must_use]
     pub fn cache(mut self, cache: bool) -> Self {
         self.cache = cache;
+        self
+    }
+
+    /// Sets [`PartitionOptions::persist_session_cookies`].
+    #[must_use]
+    pub fn persist_session_cookies(mut self, yes: bool) -> Self {
+        self.persist_session_cookies = yes;
         self
     }
 }
@@ -72,7 +90,19 @@ pub(crate) struct Inner {
     storage_path: Option<PathBuf>,
     options: PartitionOptions,
     net: RwLock<NetSettings>,
+    // Declared before the lock so the database is flushed and closed
+    // before another process may take the directory.
+    stores: Mutex<Stores>,
     _lock: Option<LockFile>,
+}
+
+/// Storage opened on first use, so a session that only resolves proxies
+/// writes nothing to disk.
+#[derive(Default)]
+struct Stores {
+    cookies: Option<CookieStore>,
+    /// The session's sled database, shared by every concern (one tree each).
+    db: Option<sled::Db>,
 }
 
 struct NetSettings {
@@ -98,6 +128,7 @@ impl Session {
                     user_agent: default_user_agent(),
                     accept_languages: DEFAULT_ACCEPT_LANGUAGES.to_owned(),
                 }),
+                stores: Mutex::new(Stores::default()),
                 _lock: lock,
             }),
         }
@@ -267,6 +298,80 @@ impl Session {
     #[must_use]
     pub fn accept_languages(&self) -> String {
         self.read_net().accept_languages.clone()
+    }
+
+    /// The session's cookies. A persistent session's jar is loaded from
+    /// `<storage path>/sessionkit.sled` (tree `cookies`) on the first call;
+    /// an in-memory session gets an empty jar. Later calls return handles
+    /// to the same jar.
+    ///
+    /// Session cookies are dropped when the session is reopened unless
+    /// [`PartitionOptions::persist_session_cookies`] was set.
+    ///
+    /// Electron: `ses.cookies` (a property there; here the first use opens
+    /// the database, which can fail).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CookieStore`] when the database can't be opened (I/O,
+    /// another process has it open) or a stored cookie does not decode; the
+    /// store is left untouched and the next call tries again.
+    pub fn cookies(&self) -> Result<Cookies, Error> {
+        let mut stores = self.lock_stores();
+        if let Some(store) = &stores.cookies {
+            return Ok(Cookies::new(store.clone(), self.clone()));
+        }
+        let store = match self.storage_path() {
+            None => CookieStore::memory(),
+            Some(dir) => {
+                let db = match &stores.db {
+                    Some(db) => db.clone(),
+                    None => stores.db.insert(open_database(dir)?).clone(),
+                };
+                CookieStore::open(&db, dir, self.options().persist_session_cookies)?
+            }
+        };
+        stores.cookies = Some(store.clone());
+        Ok(Cookies::new(store, self.clone()))
+    }
+
+    /// Clears the session's data: every kind in `options.storages` (all
+    /// when empty), for `options.origin` only when given. Only cookies
+    /// exist in sessionkit so far; Electron's other kinds are accepted and
+    /// ignored. A persistent session's cookie store is flushed afterwards.
+    ///
+    /// With an origin, the cookies removed are the ones Electron removes:
+    /// host-only cookies set by exactly that host (any scheme, port or
+    /// path); domain cookies (`Domain=example.com`) are kept, even for
+    /// `https://example.com`.
+    ///
+    /// Electron: `ses.clearStorageData({ origin, storages })`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidOrigin`] for an origin without a host (Chromium
+    /// would clear every origin then); [`Error::CookieStore`] as for
+    /// [`Session::cookies`] and [`Cookies::flush`].
+    pub fn clear_storage_data(
+        &self,
+        options: &ClearStorageOptions,
+    ) -> Result<ClearedStorage, Error> {
+        let host = options.origin_host()?;
+        let mut cleared = ClearedStorage::default();
+        if options.includes(StorageKind::Cookies) {
+            let cookies = self.cookies()?;
+            cleared.cookies = match &host {
+                Some(host) => remove_host_cookies(&cookies, host),
+                None => cookies.clear(),
+            };
+            cookies.flush()?;
+        }
+        Ok(cleared)
+    }
+
+    fn lock_stores(&self) -> MutexGuard<'_, Stores> {
+        // Stores are replaced whole, never left half-built.
+        self.inner.stores.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     // The settings hold no invariant a panicking writer could break, so a
