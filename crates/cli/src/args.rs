@@ -4,9 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod cookies;
+
+pub(crate) use cookies::{
+    CookiesCommand, ExportArgs, Format, HeaderArgs, ImportArgs, ListArgs, ReceiveArgs, RemoveArgs,
+    RequestArgs, SetArgs,
+};
+
 const LONG_ABOUT: &str = "\
 Inspect and manage sessionkit sessions from the shell: Electron's `session` \
-module (partitions, proxy settings) rebuilt in Rust.
+module (partitions, proxy settings, cookies) rebuilt in Rust.
 
 Sessions live in a data directory: --data-dir, else $SESSIONKIT_DATA_DIR, \
 else the platform's data directory. The default session is the directory \
@@ -20,6 +27,10 @@ Examples:
   # Fail instead of warning on a rule Chromium would silently drop.
   sessionkit proxy resolve --strict --rules 'ftp=:80' ftp://example.com/
 
+  # Keep cookies like a browser (session cookies too, between runs).
+  sessionkit cookies receive --url https://example.com/ 'sid=1; HttpOnly'
+  sessionkit cookies header --url https://example.com/
+
   # List partitions (add --json for a machine-readable list), delete one.
   sessionkit --data-dir ./data partitions list
   sessionkit --data-dir ./data partitions delete persist:work
@@ -31,7 +42,7 @@ Exit status: 0 success, 1 the operation failed, 2 bad input or usage.";
 #[command(
     name = "sessionkit",
     version,
-    about = "Resolve proxies and manage partitions of sessionkit sessions (Electron's session module in Rust)",
+    about = "Resolve proxies, keep cookies and manage partitions of sessionkit sessions (Electron's session module in Rust)",
     long_about = LONG_ABOUT,
     propagate_version = true
 )]
@@ -60,8 +71,8 @@ pub(crate) struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
 
-    /// Print lists as JSON instead of a table (partitions list); commands
-    /// that print a single line are unaffected
+    /// Print lists as JSON instead of a table (partitions list, cookies
+    /// list); commands that print a single line are unaffected
     #[arg(long, global = true)]
     pub(crate) json: bool,
 }
@@ -75,6 +86,10 @@ pub(crate) enum Command {
     /// Partitions in the data directory
     #[command(subcommand)]
     Partitions(PartitionsCommand),
+    /// Cookies of a session (Electron's ses.cookies); session cookies are
+    /// kept between runs, like curl's cookie jar
+    #[command(subcommand, long_about = cookies::COOKIES_LONG_ABOUT)]
+    Cookies(CookiesCommand),
 }
 
 /// `sessionkit proxy …`

@@ -1,5 +1,5 @@
-//! The `sessionkit` command line: resolve proxies and manage the partitions
-//! of sessionkit sessions (Electron's `session` module in Rust).
+//! The `sessionkit` command line: resolve proxies, keep cookies and manage
+//! the partitions of sessionkit sessions (Electron's `session` module in Rust).
 //!
 //! Run `sessionkit --help` for the commands. Exit status: 0 success, 1 the
 //! operation failed, 2 bad input or usage; every error is one `error: …`
@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Partitions(PartitionsCommand::Delete { name }) => {
             commands::partitions::delete(&cli.global, name)
         }
+        Command::Cookies(command) => commands::cookies::run(&cli.global, command),
     };
     match result {
         Ok(()) | Err(WriteError::Closed) => ExitCode::SUCCESS,

@@ -1,5 +1,4 @@
-//! Writing results: stdout for data, stderr for warnings, and the partition
-//! table or JSON.
+//! Writing results: stdout for data, stderr for warnings, tables and JSON.
 
 use std::io::{self, Write};
 
@@ -69,12 +68,10 @@ pub(crate) fn partitions(rows: &[PartitionInfo], json: bool) -> Result<(), Write
                 path: row.path.as_ref().map(|p| p.to_string_lossy().into_owned()),
             })
             .collect();
-        let text = serde_json::to_string(&rows)
-            .map_err(|e| Failure::failed(format!("cannot write JSON: {e}")))?;
-        return line(&text);
+        return self::json(&rows);
     }
 
-    let table: Vec<[String; 4]> = rows
+    let cells: Vec<[String; 4]> = rows
         .iter()
         .map(|row| {
             [
@@ -85,28 +82,47 @@ pub(crate) fn partitions(rows: &[PartitionInfo], json: bool) -> Result<(), Write
             ]
         })
         .collect();
-    let header = ["NAME", "STORAGE", "IN USE", "PATH"].map(str::to_owned);
+    table(["NAME", "STORAGE", "IN USE", "PATH"], &cells)
+}
+
+/// Prints an aligned table: columns two spaces apart, the last one ragged.
+pub(crate) fn table<const N: usize>(
+    header: [&str; N],
+    rows: &[[String; N]],
+) -> Result<(), WriteError> {
+    let header = header.map(str::to_owned);
     let mut widths = header.clone().map(|h| h.chars().count());
-    for row in &table {
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
     let mut out = io::stdout().lock();
-    for row in std::iter::once(&header).chain(&table) {
-        let text = format!(
-            "{:w0$}  {:w1$}  {:w2$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        );
+    for row in std::iter::once(&header).chain(rows) {
+        let mut text = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == N {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:width$}  "));
+            }
+        }
         check(writeln!(out, "{}", text.trim_end()))?;
     }
     check(out.flush())
+}
+
+/// Writes `text` to stdout as it is (an exported file).
+pub(crate) fn text(text: &str) -> Result<(), WriteError> {
+    let mut out = io::stdout().lock();
+    check(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// Writes `value` as one line of JSON.
+pub(crate) fn json(value: &impl Serialize) -> Result<(), WriteError> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::failed(format!("cannot write JSON: {e}")))?;
+    line(&text)
 }
 
 /// A partition name as a table cell: the default session gets a label, and

@@ -1,6 +1,7 @@
 //! One module per subcommand; each parses its input, calls the libraries and
 //! prints.
 
+pub(crate) mod cookies;
 pub(crate) mod partitions;
 pub(crate) mod proxy;
 
