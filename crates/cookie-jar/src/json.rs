@@ -10,7 +10,8 @@
 //!
 //! Two ways in:
 //! - [`import`] treats the file as untrusted: every record goes through the jar's storage
-//!   rules as a `Set-Cookie` from `https://<domain><path>` would, and gets a new creation
+//!   rules as a `Set-Cookie` from `https://<domain><path>` would
+//!   (see [`netscape::import`](crate::netscape::import)), and gets a new creation
 //!   time. Bad records are reported by index and the rest are kept.
 //! - [`parse`] only decodes; pass its cookies to [`CookieJar::restore`] to bring back a
 //!   backup exactly, times included, without the creation rules.

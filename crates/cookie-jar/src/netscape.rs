@@ -380,7 +380,8 @@ pub fn export(jar: &CookieJar) -> Export {
 }
 
 /// Parses `text` and stores every good line in `jar` through its storage rules, as if each
-/// cookie arrived in a `Set-Cookie` header from `https://<domain><path>`.
+/// cookie arrived in a `Set-Cookie` header from `https://<domain><path>` (from
+/// `https://www.<domain><path>` for a domain cookie, so a public-suffix domain is refused).
 ///
 /// Bad lines, expired cookies and cookies the jar refuses are reported with their line
 /// number; the others are stored, in file order (so creation times follow the file).
@@ -448,7 +449,15 @@ pub(crate) fn store_through_rules(
         return Err(LineErrorKind::ForbiddenCharacter);
     }
     let domain = spec.domain.strip_prefix('.').unwrap_or(spec.domain);
-    let host = if domain.contains(':') { format!("[{domain}]") } else { domain.to_owned() };
+    // A domain cookie is set from a host below its domain: from the domain itself, Chromium
+    // would accept a public suffix (`.co.uk`) as a host-only cookie instead of refusing it.
+    let host = if domain.contains(':') {
+        format!("[{domain}]")
+    } else if spec.host_only {
+        domain.to_owned()
+    } else {
+        format!("www.{domain}")
+    };
     let url = Url::parse(&format!("https://{host}{}", spec.path))
         .map_err(|_| LineErrorKind::InvalidDomain(spec.domain.to_owned()))?;
 

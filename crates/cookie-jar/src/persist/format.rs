@@ -220,17 +220,23 @@ struct VersionOnly {
 /// Decodes a record, checking that it belongs under `key`.
 pub(crate) fn decode_value(key: &[u8], value: &[u8]) -> Result<Cookie, PersistError> {
     let corrupt = |reason: String| PersistError::CorruptRecord { key: describe_key(key), reason };
-    let version: VersionOnly =
-        serde_json::from_slice(value).map_err(|e| corrupt(format!("not a JSON record: {e}")))?;
-    match version.v {
-        Some(FORMAT_VERSION) => {}
-        Some(version) => {
+    // The common case decodes once; only a record that fails is looked at again to say
+    // whether it is damaged or from a later version.
+    let record: RecordV1 = match serde_json::from_slice(value) {
+        Ok(record @ RecordV1 { v: FORMAT_VERSION, .. }) => record,
+        Ok(RecordV1 { v: version, .. }) => {
             return Err(PersistError::UnsupportedVersion { key: describe_key(key), version });
         }
-        None => return Err(corrupt("no format version".to_owned())),
-    }
-    let record: RecordV1 =
-        serde_json::from_slice(value).map_err(|e| corrupt(format!("bad record: {e}")))?;
+        Err(e) => {
+            return Err(match serde_json::from_slice::<VersionOnly>(value) {
+                Ok(VersionOnly { v: Some(version) }) if version != FORMAT_VERSION => {
+                    PersistError::UnsupportedVersion { key: describe_key(key), version }
+                }
+                Ok(VersionOnly { v: None }) => corrupt("no format version".to_owned()),
+                _ => corrupt(format!("bad record: {e}")),
+            });
+        }
+    };
     let same_site = same_site_from(&record.same_site)
         .ok_or_else(|| corrupt(format!("unknown sameSite {:?}", record.same_site)))?;
     let priority = priority_from(&record.priority)
