@@ -1,10 +1,12 @@
-//! Inputs shared by the sessionkit benchmarks.
+//! Inputs shared by the sessionkit benchmarks (cookie inputs in [`cookies`]).
 //!
 //! Every benchmark feeds ours and the peer the *same* input: one bypass list
 //! written in the subset of syntax that both Chromium's grammar and the
 //! NO_PROXY grammar accept (host names, `.suffix`, IP literals, CIDR blocks),
 //! and one set of URLs that hits every kind of rule and misses them too.
 //! Generation is deterministic so figures compare across runs.
+
+pub mod cookies;
 
 /// The number of URLs each matching benchmark runs over.
 pub const URL_COUNT: usize = 10_000;
