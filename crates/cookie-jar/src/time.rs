@@ -209,7 +209,7 @@ impl From<Timestamp> for SystemTime {
     }
 }
 
-fn is_leap(year: i64) -> bool {
+pub(crate) fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 

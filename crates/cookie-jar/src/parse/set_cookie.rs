@@ -18,9 +18,12 @@ pub struct ParsedCookie {
     pub name: String,
     /// Value, trimmed.
     pub value: String,
-    /// The last valid `Expires` date.
+    /// The date of the last `Expires` attribute; `None` when there is none or the
+    /// last one does not parse (the last occurrence wins even when invalid, as in
+    /// Chromium).
     pub expires: Option<Timestamp>,
-    /// The last valid `Max-Age`, in seconds (saturated).
+    /// The last `Max-Age`, in seconds (saturated on overflow); `None` when there is
+    /// none or the last one is not an integer.
     pub max_age: Option<i64>,
     /// The last `Domain` value (possibly empty, which means host-only).
     pub domain: Option<String>,
@@ -52,15 +55,19 @@ pub(crate) fn trim_ws(s: &str) -> &str {
 /// Parses one `Set-Cookie` field value.
 ///
 /// - Any CTL octet other than HTAB rejects the line; so does a tab inside the
-///   trimmed name or value (Chromium's stricter rule).
+///   trimmed name or value, or inside any attribute's trimmed name or value
+///   (Chromium's stricter rule).
 /// - The name-value pair is the text before the first `;`. Without `=` it is a
 ///   nameless cookie whose value is the whole pair; an empty name (`=x`) is
 ///   nameless too, and a nameless value containing `=` is refused (Chromium). Name and value are trimmed of
 ///   SP/HTAB. Both empty, or together over 4096 bytes, rejects the line.
 /// - Attributes are `;`-separated, names case-insensitive, unknown ones ignored;
-///   a value over 1024 bytes drops that attribute; the last valid occurrence wins.
-/// - `Expires` uses [`parse_cookie_date`](crate::parse_cookie_date); an unparsable
-///   date is ignored. `Max-Age` must be an optional `-` and digits, else ignored.
+///   a value over 1024 bytes drops that attribute; otherwise the last occurrence
+///   wins, even when its value is invalid (`Max-Age=10; Max-Age=x` has no
+///   Max-Age).
+/// - `Expires` uses [`parse_cookie_date`](crate::parse_cookie_date). `Max-Age` is
+///   read like Chromium's `StringToInt64`: an optional `-` or `+` and digits;
+///   overflow saturates; anything else means no Max-Age.
 ///
 /// ```
 /// use sessionkit_cookie_jar::{parse_set_cookie, SameSite};
@@ -105,6 +112,9 @@ pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
             Some((k, v)) => (trim_ws(k), trim_ws(v)),
             None => (trim_ws(av), ""),
         };
+        if key.contains('\t') || val.contains('\t') {
+            return Err(Rejection::DisallowedCharacter);
+        }
         if key.is_empty() || val.len() > MAX_ATTRIBUTE_VALUE_BYTES {
             continue;
         }
@@ -116,13 +126,9 @@ pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
 fn apply_attribute(cookie: &mut ParsedCookie, key: &str, val: &str) {
     let is = |name: &str| key.eq_ignore_ascii_case(name);
     if is("expires") {
-        if let Some(t) = parse_cookie_date(val) {
-            cookie.expires = Some(t);
-        }
+        cookie.expires = parse_cookie_date(val);
     } else if is("max-age") {
-        if let Some(seconds) = parse_max_age(val) {
-            cookie.max_age = Some(seconds);
-        }
+        cookie.max_age = parse_max_age(val);
     } else if is("domain") {
         cookie.domain = Some(val.to_owned());
     } else if is("path") {
@@ -154,19 +160,31 @@ fn apply_attribute(cookie: &mut ParsedCookie, key: &str, val: &str) {
     }
 }
 
-/// `-`? DIGIT+, saturating; anything else is `None` (the attribute is ignored).
+/// Chromium's use of `base::StringToInt64` for Max-Age: an optional `-` or `+`,
+/// then digits to the end. A perfect parse gives the number. An imperfect one
+/// counts only if it overflowed (the digits before any junk already did), which
+/// saturates; otherwise there is no Max-Age (`None`).
 fn parse_max_age(val: &str) -> Option<i64> {
-    let (negative, digits) = match val.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, val),
+    let (negative, digits) = match val.as_bytes().first() {
+        Some(b'-') => (true, &val[1..]),
+        Some(b'+') => (false, &val[1..]),
+        _ => (false, val),
     };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    let mut magnitude: i64 = 0;
+    let mut perfect = !digits.is_empty();
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            perfect = false;
+            break;
+        }
+        let digit = i64::from(b - b'0');
+        match magnitude.checked_mul(10).and_then(|m| m.checked_add(digit)) {
+            Some(m) => magnitude = m,
+            // Overflow: Chromium stops here with the saturated value.
+            None => return Some(if negative { i64::MIN } else { i64::MAX }),
+        }
     }
-    let magnitude = digits
-        .bytes()
-        .fold(0i64, |acc, b| acc.saturating_mul(10).saturating_add(i64::from(b - b'0')));
-    Some(if negative { -magnitude } else { magnitude })
+    perfect.then_some(if negative { -magnitude } else { magnitude })
 }
 
 #[cfg(test)]
@@ -202,6 +220,10 @@ mod tests {
             ("a=b\u{7f}", Err(Rejection::DisallowedCharacter)),
             ("a\tb=c", Err(Rejection::DisallowedCharacter)),
             ("a=b\tc", Err(Rejection::DisallowedCharacter)),
+            // Chromium checks attribute names and values too.
+            ("a=b; Foo=x\ty", Err(Rejection::DisallowedCharacter)),
+            ("a=b; x\ty", Err(Rejection::DisallowedCharacter)),
+            ("a=b; Path=/\t; \tSecure\t", Ok(("a", "b"))),
         ];
         for (line, want) in cases {
             let got = parse(line).map(|c| (c.name, c.value));
@@ -252,17 +274,28 @@ mod tests {
             ("max-age=-5", Some(-5)),
             ("max-age=0", Some(0)),
             ("max-age=12abc", None),
-            ("max-age=+5", None),
+            ("max-age=+5", Some(5)),
+            ("max-age=+-5", None),
+            ("max-age=-+5", None),
+            ("max-age=+", None),
+            ("max-age=-", None),
             ("max-age=", None),
             ("max-age=2.63", None),
             ("max-age=99999999999999999999999", Some(i64::MAX)),
-            ("max-age=-99999999999999999999999", Some(-i64::MAX)),
-            ("max-age=10; max-age=bad", Some(10)),
+            ("max-age=99999999999999999999999x", Some(i64::MAX)),
+            ("max-age=-99999999999999999999999", Some(i64::MIN)),
+            ("max-age=9223372036854775807", Some(i64::MAX)),
+            ("max-age=-9223372036854775807", Some(-i64::MAX)),
+            // The last occurrence wins even when it is invalid (Chromium).
+            ("max-age=10; max-age=bad", None),
+            ("max-age=bad; max-age=10", Some(10)),
         ];
         for (attrs, want) in cases {
             assert_eq!(parse(&format!("a=b; {attrs}")).unwrap().max_age, want, "{attrs}");
         }
         let c = parse("a=b; expires=Wed, 09 Jun 2021 10:18:14 GMT; expires=garbage").unwrap();
+        assert_eq!(c.expires, None);
+        let c = parse("a=b; expires=garbage; expires=Wed, 09 Jun 2021 10:18:14 GMT").unwrap();
         assert_eq!(
             c.expires.map(Timestamp::to_rfc1123).as_deref(),
             Some("Wed, 09 Jun 2021 10:18:14 GMT")
