@@ -7,14 +7,14 @@ use url::Url;
 
 use crate::context::{CookieContext, Reader};
 use crate::cookie::{Cookie, Priority, SameSite};
-use crate::domain::{domain_match, index_key, is_trustworthy};
+use crate::domain::{index_key, is_trustworthy};
 use crate::error::{Error, Rejection};
 use crate::events::{ChangeCause, CookieChange};
 use crate::insert::{Source, store_cookie};
 use crate::jar::CookieJar;
-use crate::parse::set_cookie::{MAX_NAME_VALUE_BYTES, trim_ws};
+use crate::parse::set_cookie::{MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES, trim_ws};
 use crate::retrieval::{Request, is_included, sort_for_header};
-use crate::rules::{Draft, create};
+use crate::rules::{Draft, create, default_path};
 use crate::time::Timestamp;
 
 impl FromStr for SameSite {
@@ -36,8 +36,12 @@ pub struct CookieFilter {
     pub url: Option<String>,
     /// Exact name.
     pub name: Option<String>,
-    /// Cookies that would be sent to this host: cookies on it and domain cookies
-    /// of its parents (Chromium's `IsDomainMatch`, which Electron calls).
+    /// Chromium's `CanonicalCookie::IsDomainMatch(domain)`, which Electron calls
+    /// with the string exactly as given (no lower-casing, no dot stripping): a
+    /// host-only cookie matches only its own host; a domain cookie matches its
+    /// domain with or without the leading dot, and any host below it. So
+    /// `example.com` gives the cookies a request to that host would carry, and
+    /// `.example.com` only domain cookies set for `example.com`.
     pub domain: Option<String>,
     /// Exact path.
     pub path: Option<String>,
@@ -61,7 +65,8 @@ pub struct CookieDetails {
     pub value: Option<String>,
     /// Domain; without it the cookie is host-only.
     pub domain: Option<String>,
-    /// Path; without it the URL's default-path.
+    /// Path; without it the URL's default-path. Percent-encoded like a URL path
+    /// (`/a b` is stored as `/a%20b`); more than 1024 bytes once encoded is refused.
     pub path: Option<String>,
     /// `Secure`; defaults to true exactly when `same_site` is `no_restriction`.
     pub secure: Option<bool>,
@@ -103,8 +108,74 @@ fn check_api_name_value(name: &str, value: &str) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// Chromium's `ParsedCookie::ParseValueString`: up to the first CR, LF or NUL,
+/// without outer SP/HTAB, up to the first `;`.
+fn parse_value_string(s: &str) -> &str {
+    let s = s.find(['\n', '\r', '\0']).map_or(s, |end| &s[..end]);
+    let s = s.trim_start_matches([' ', '\t']);
+    let s = s.split(';').next().unwrap_or("");
+    s.trim_end_matches([' ', '\t'])
+}
+
+/// The Domain given to the API: it must survive `ParseValueString` unchanged and
+/// hold no control character, and is limited to 1024 bytes (Chromium's
+/// `CreateSanitizedCookie`).
+fn check_api_domain(domain: &str) -> Result<(), Rejection> {
+    if parse_value_string(domain) != domain || has_ctl(domain) {
+        return Err(Rejection::InvalidDomain);
+    }
+    if domain.len() > MAX_ATTRIBUTE_VALUE_BYTES {
+        return Err(Rejection::AttributeValueExceedsMaxSize);
+    }
+    Ok(())
+}
+
+/// A URL path canonicalised as the `url` crate (WHATWG) does it: characters
+/// outside the path set percent-encoded, `.` and `..` segments resolved. A tab
+/// would be dropped by the URL parser, so it is encoded first.
+fn canonicalize_path(path: &str) -> String {
+    let mut url = Url::parse("http://h/").unwrap_or_else(|_| unreachable!("fixed URL parses"));
+    url.set_path(&path.replace('\t', "%09"));
+    url.path().to_owned()
+}
+
+/// Chromium's path handling in `CreateSanitizedCookie`. Returns the path to store
+/// and whether the path the prefix rules see is `/`.
+fn resolve_api_path(url: &Url, path: &str) -> Result<(String, bool), Rejection> {
+    if parse_value_string(path) != path {
+        return Err(Rejection::DisallowedCharacter);
+    }
+    let resolved = if path.starts_with('/') { path.to_owned() } else { default_path(url) };
+    if !path.is_empty() && resolved != path {
+        return Err(Rejection::FailureToStore);
+    }
+    let encoded = canonicalize_path(&resolved);
+    if !path.is_empty() && encoded.len() > MAX_ATTRIBUTE_VALUE_BYTES {
+        return Err(Rejection::AttributeValueExceedsMaxSize);
+    }
+    let root = resolved == "/";
+    Ok((encoded, root))
+}
+
 fn parse_url(url: &str) -> Result<Url, Error> {
     Url::parse(url).map_err(|e| Error::InvalidUrl { url: url.to_owned(), reason: e.to_string() })
+}
+
+/// Chromium's `cookie_util::IsDomainMatch(cookie.Domain(), host)`, with the
+/// cookie's domain in Chromium's form (a leading dot for domain cookies) and
+/// `host` exactly as given.
+fn is_domain_match(cookie: &Cookie, host: &str) -> bool {
+    let domain = cookie.domain();
+    if cookie.host_only() {
+        return host == domain;
+    }
+    // The dotted form equals the host, or the host without its leading dot, or
+    // the host ends with it.
+    host.strip_prefix('.') == Some(domain)
+        || host == domain
+        || (host.len() > domain.len() + 1
+            && host.ends_with(domain)
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
 }
 
 impl CookieFilter {
@@ -114,10 +185,7 @@ impl CookieFilter {
             && self.secure.is_none_or(|s| s == c.secure())
             && self.http_only.is_none_or(|h| h == c.http_only())
             && self.session.is_none_or(|s| s == c.is_session())
-            && self.domain.as_deref().is_none_or(|d| {
-                let d = d.strip_prefix('.').unwrap_or(d).to_ascii_lowercase();
-                if c.host_only() { d == c.domain() } else { domain_match(&d, c.domain()) }
-            })
+            && self.domain.as_deref().is_none_or(|host| is_domain_match(c, host))
     }
 }
 
@@ -149,19 +217,19 @@ impl CookieJar {
     ///
     /// # Errors
     ///
-    /// [`Error::Rejected`] with the reason (Display: `Failed to set cookie - …`),
-    /// [`Error::InvalidUrl`], or [`Error::InvalidExpirationDate`].
+    /// [`Error::Rejected`] with the reason (Display: `Failed to set cookie - …`;
+    /// a URL that does not parse is [`Rejection::InvalidDomain`], as in Electron),
+    /// or [`Error::InvalidExpirationDate`].
     pub fn set(&self, details: &CookieDetails) -> Result<(), Error> {
-        let url = parse_url(&details.url)?;
+        // Electron reports a URL that does not parse as an invalid Domain.
+        let url = Url::parse(&details.url).map_err(|_| Rejection::InvalidDomain)?;
         let name = details.name.as_deref().unwrap_or("");
         let value = details.value.as_deref().unwrap_or("");
         check_api_name_value(name, value)?;
-        if let Some(path) = details.path.as_deref()
-            && !path.is_empty()
-            && (!path.starts_with('/') || has_ctl(path) || path.contains(';'))
-        {
-            return Err(Rejection::FailureToStore.into());
-        }
+        let domain = details.domain.as_deref().unwrap_or("");
+        check_api_domain(domain)?;
+        let (path, prefix_root_path) =
+            resolve_api_path(&url, details.path.as_deref().unwrap_or(""))?;
         let same_site = details.same_site.unwrap_or(SameSite::Lax);
         let secure = details.secure.unwrap_or(same_site == SameSite::NoRestriction);
         let http_only = details.http_only.unwrap_or(false);
@@ -180,8 +248,9 @@ impl CookieJar {
             let draft = Draft {
                 name,
                 value,
-                domain: details.domain.as_deref(),
-                path: details.path.as_deref(),
+                domain: Some(domain),
+                path: Some(&path),
+                prefix_root_path,
                 expiry: expiry.map(|e| e.min(cap)),
                 secure,
                 http_only,

@@ -74,7 +74,8 @@ impl CookieContext {
         self
     }
 
-    /// Sets the HTTP method (`GET` by default).
+    /// Sets the HTTP method (`GET` by default), as sent: it is compared
+    /// case-sensitively (see [`is_safe_method`](Self::is_safe_method)).
     #[must_use]
     pub fn method(mut self, method: &str) -> Self {
         method.clone_into(&mut self.method);
@@ -134,9 +135,11 @@ impl CookieContext {
     }
 
     /// A safe method per RFC 9110 (`GET`, `HEAD`, `OPTIONS`, `TRACE`), compared
-    /// case-insensitively as Chromium does.
+    /// case-sensitively as Chromium's `HttpUtil::IsMethodSafe` does: `get` is not
+    /// safe (HTTP methods are case-sensitive; Chromium upper-cases only the
+    /// methods `fetch()` normalises before they reach the cookie code).
     #[must_use]
     pub fn is_safe_method(&self) -> bool {
-        ["GET", "HEAD", "OPTIONS", "TRACE"].iter().any(|m| m.eq_ignore_ascii_case(&self.method))
+        matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE")
     }
 }

@@ -82,3 +82,10 @@ impl CookieChange {
 
 /// A synchronous change hook, see [`CookieJar::add_listener`](crate::CookieJar::add_listener).
 pub type Listener = Arc<dyn Fn(&CookieChange) + Send + Sync>;
+
+/// A synchronous hook told about every last-access update (the cookie as it now
+/// is), see [`CookieJar::add_access_listener`](crate::CookieJar::add_access_listener).
+/// Not a [`CookieChange`]: Electron has no cause for it and sends no `changed`
+/// event, but a persistent store must write it, as Chromium's
+/// `UpdateCookieAccessTime` does.
+pub type AccessListener = Arc<dyn Fn(&Cookie) + Send + Sync>;

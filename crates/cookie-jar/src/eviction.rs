@@ -1,17 +1,25 @@
-//! Expiry collection and eviction (Chromium's `GarbageCollect`).
+//! Expiry collection and eviction (Chromium's `GarbageCollect` and
+//! `GarbageCollectPartitionedCookies`).
 //!
 //! - Per registrable domain (unpartitioned cookies): above `domain_max` (180),
 //!   expired cookies go first; if still above, the domain is purged down to
-//!   `domain_max - domain_purge` (150) in six rounds, least recently accessed first
-//!   within each: low non-secure, low secure, medium non-secure, high non-secure,
-//!   medium secure, high secure. In every round the most recently accessed
-//!   `quota` cookies of that priority (30 / 50 / 70) are protected.
+//!   `domain_max - domain_purge` (150). Cookies are taken least recently accessed
+//!   first, in six rounds: low non-secure, low (any), medium non-secure, high
+//!   non-secure, medium (any), high (any). A round for priority P with quota Q
+//!   (30 / 50 / 70) is skipped when P has at most Q cookies. A "non-secure"
+//!   round may delete `count(P) - max(secure(P), Q)` non-secure cookies of P, so
+//!   the secure ones and the quota both survive it; an "any" round may delete
+//!   `count(P) - Q` cookies of P. No round deletes more than is still needed
+//!   (Chromium's `PurgeLeastRecentMatches`).
 //! - Per partition and registrable domain: above 180 cookies or 10 KiB of names
-//!   and values, expired first, then least recently accessed, non-secure before
-//!   secure, down to 150 cookies and within the byte budget.
-//! - Globally: above `global_max` (3300), expired first, then down to 3000 by
-//!   least recent access, non-secure before secure, but only among cookies not
-//!   accessed in the last 30 days (so the global cap is soft).
+//!   and values, expired first, then least recently accessed until both limits
+//!   hold again (down to 180, not 150).
+//! - Globally, after an unpartitioned insert: above `global_max` (3300)
+//!   unpartitioned cookies, expired first, then down to 3000 by least recent
+//!   access, non-secure before secure, but only among cookies not accessed in the
+//!   last 30 days (so the global cap is soft). Partitioned cookies neither count
+//!   nor get evicted here (Chromium keeps them in a separate map with no global
+//!   limit).
 
 use crate::cookie::{Cookie, Priority};
 use crate::events::{ChangeCause, CookieChange};
@@ -56,10 +64,12 @@ pub(crate) fn after_insert(
     changes: &mut Vec<CookieChange>,
 ) {
     match partition {
-        None => domain_limit(store, key, now, policy, changes),
+        None => {
+            domain_limit(store, key, now, policy, changes);
+            global_limit(store, now, policy, changes);
+        }
         Some(partition) => partition_limit(store, key, partition, now, policy, changes),
     }
-    global_limit(store, now, policy, changes);
 }
 
 /// Identity of a cookie inside one bucket, for removal after selection.
@@ -102,36 +112,45 @@ fn domain_limit(
     let mut goal = total - policy.domain_max.saturating_sub(policy.domain_purge);
     let Some(bucket) = store.bucket(key) else { return };
     let mut candidates: Vec<Cookie> = bucket.iter().filter(|c| !c.partitioned()).cloned().collect();
-    // Least recently accessed first; creation breaks ties deterministically.
+    // Least recently accessed first; creation breaks ties (Chromium's LRACookieSorter).
     candidates.sort_by_key(|c| (c.last_access(), c.creation()));
+    // (priority, protect secure cookies)
     let rounds = [
-        (Priority::Low, false),
         (Priority::Low, true),
-        (Priority::Medium, false),
-        (Priority::High, false),
+        (Priority::Low, false),
         (Priority::Medium, true),
         (Priority::High, true),
+        (Priority::Medium, false),
+        (Priority::High, false),
     ];
     let mut selected: Vec<Cookie> = Vec::new();
-    for (priority, include_secure) in rounds {
+    for (priority, protect_secure) in rounds {
         if goal == 0 {
             break;
         }
         let quota = policy.priority_quotas[priority as usize];
-        let alive: Vec<&Cookie> = candidates
-            .iter()
-            .filter(|c| c.priority() == priority && !selected.iter().any(|s| same_cookie(s, c)))
-            .collect();
-        // The `quota` most recently accessed of this priority are protected.
-        let unprotected = alive.len().saturating_sub(quota);
-        let picks: Vec<Cookie> = alive[..unprotected]
-            .iter()
-            .filter(|c| include_secure || !c.secure())
-            .take(goal)
-            .map(|c| (*c).clone())
-            .collect();
-        goal -= picks.len();
-        selected.extend(picks);
+        let at_priority = candidates.iter().filter(|c| c.priority() == priority).count();
+        if at_priority <= quota {
+            continue;
+        }
+        let mut deletable = if protect_secure {
+            let secure =
+                candidates.iter().filter(|c| c.priority() == priority && c.secure()).count();
+            at_priority - secure.max(quota)
+        } else {
+            at_priority - quota
+        };
+        let mut i = 0;
+        while goal > 0 && deletable > 0 && i < candidates.len() {
+            let c = &candidates[i];
+            if c.priority() == priority && !(protect_secure && c.secure()) {
+                selected.push(candidates.remove(i));
+                goal -= 1;
+                deletable -= 1;
+            } else {
+                i += 1;
+            }
+        }
     }
     remove_selected(store, key, &selected, changes);
 }
@@ -161,15 +180,10 @@ fn partition_limit(
     let (mut n, mut bytes) = stats(store);
     let Some(bucket) = store.bucket(key) else { return };
     let mut candidates: Vec<Cookie> = bucket.iter().filter(|c| in_partition(c)).cloned().collect();
-    candidates.sort_by_key(|c| (c.secure(), c.last_access(), c.creation()));
-    let count_target = if n > policy.partition_domain_max {
-        policy.partition_domain_max.saturating_sub(policy.domain_purge)
-    } else {
-        n
-    };
+    candidates.sort_by_key(|c| (c.last_access(), c.creation()));
     let mut selected = Vec::new();
     for c in candidates {
-        if n <= count_target && bytes <= policy.partition_domain_max_bytes {
+        if n <= policy.partition_domain_max && bytes <= policy.partition_domain_max_bytes {
             break;
         }
         n -= 1;
@@ -185,17 +199,22 @@ fn global_limit(
     policy: &Policy,
     changes: &mut Vec<CookieChange>,
 ) {
-    if store.len() <= policy.global_max {
+    if store.unpartitioned_len() <= policy.global_max {
         return;
     }
-    remove_expired_everywhere(store, now, changes);
-    if store.len() <= policy.global_max {
+    let removed = store.remove_all(|c| !c.partitioned() && c.is_expired(now));
+    record(changes, removed, ChangeCause::Expired);
+    let total = store.unpartitioned_len();
+    if total <= policy.global_max {
         return;
     }
-    let goal = store.len() - policy.global_max.saturating_sub(policy.global_purge);
+    let goal = total - policy.global_max.saturating_sub(policy.global_purge);
     let safe_since = now.saturating_add_seconds(-policy.global_safe_days.saturating_mul(86_400));
-    let mut candidates: Vec<Cookie> =
-        store.iter().filter(|c| c.last_access() < safe_since).cloned().collect();
+    let mut candidates: Vec<Cookie> = store
+        .iter()
+        .filter(|c| !c.partitioned() && c.last_access() < safe_since)
+        .cloned()
+        .collect();
     candidates.sort_by_key(|c| (c.secure(), c.last_access(), c.creation()));
     candidates.truncate(goal);
     for c in candidates {

@@ -28,7 +28,10 @@ impl CookieJar {
 
     /// Handles every `Set-Cookie` line of one response, in order; returns how many
     /// were accepted (a rejected line does not stop the others).
-    pub fn set_cookies<'a>(
+    ///
+    /// (Named so as not to shadow reqwest's `CookieStore::set_cookies`,
+    /// which the `reqwest` feature implements for the jar.)
+    pub fn set_cookies_from_response<'a>(
         &self,
         url: &Url,
         lines: impl IntoIterator<Item = &'a str>,

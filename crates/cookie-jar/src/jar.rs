@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
 
 use crate::cookie::Cookie;
-use crate::events::{CookieChange, Listener};
+use crate::events::{AccessListener, CookieChange, Listener};
 use crate::store::Store;
 use crate::time::{Clock, SystemClock, Timestamp};
 
@@ -53,6 +53,7 @@ impl Default for Policy {
 pub(crate) struct Inner {
     pub(crate) store: Store,
     listeners: Vec<Listener>,
+    access_listeners: Vec<AccessListener>,
 }
 
 /// A cookie jar with Chromium's rules. `Send + Sync`: share it in an [`Arc`].
@@ -104,7 +105,11 @@ impl CookieJar {
     pub fn with_policy(policy: Policy, clock: Arc<dyn Clock>) -> Self {
         let (sender, _) = broadcast::channel(EVENT_CAPACITY);
         Self {
-            inner: Mutex::new(Inner { store: Store::default(), listeners: Vec::new() }),
+            inner: Mutex::new(Inner {
+                store: Store::default(),
+                listeners: Vec::new(),
+                access_listeners: Vec::new(),
+            }),
             clock,
             policy,
             sender,
@@ -128,6 +133,18 @@ impl CookieJar {
     /// (that would deadlock). Meant for persistence, which batches writes.
     pub fn add_listener(&self, listener: Listener) {
         self.lock().listeners.push(listener);
+    }
+
+    /// Adds a synchronous hook for last-access updates: when
+    /// [`cookies_for`](Self::cookies_for) (or [`cookie_header`](Self::cookie_header))
+    /// moves a cookie's last-access time, which happens at most once a minute per
+    /// cookie, the hook gets the updated cookie. Same rules as
+    /// [`add_listener`](Self::add_listener): it runs under the jar's lock and must
+    /// not call back into the jar. These updates are not [`CookieChange`]s and
+    /// never reach [`subscribe`](Self::subscribe) receivers. Meant for
+    /// persistence, so that eviction order survives a restart.
+    pub fn add_access_listener(&self, listener: AccessListener) {
+        self.lock().access_listeners.push(listener);
     }
 
     /// A receiver of every later change (Electron's `cookies.on('changed')`).
@@ -204,10 +221,25 @@ impl CookieJar {
         &self,
         f: impl FnOnce(&mut Store, Timestamp, &mut Vec<CookieChange>) -> R,
     ) -> R {
+        self.with_store_accessed(|store, now, changes, _| f(store, now, changes))
+    }
+
+    /// [`with_store`](Self::with_store) that may also report last-access updates
+    /// (delivered to access listeners first, then the changes).
+    pub(crate) fn with_store_accessed<R>(
+        &self,
+        f: impl FnOnce(&mut Store, Timestamp, &mut Vec<CookieChange>, &mut Vec<Cookie>) -> R,
+    ) -> R {
         let now = self.clock.now();
         let mut inner = self.lock();
         let mut changes = Vec::new();
-        let result = f(&mut inner.store, now, &mut changes);
+        let mut accessed = Vec::new();
+        let result = f(&mut inner.store, now, &mut changes, &mut accessed);
+        for cookie in &accessed {
+            for listener in &inner.access_listeners {
+                listener(cookie);
+            }
+        }
         for change in changes {
             for listener in &inner.listeners {
                 listener(&change);

@@ -108,7 +108,7 @@ pub use api::{CookieDetails, CookieFilter};
 pub use context::{CookieContext, Reader};
 pub use cookie::{Cookie, CookieParts, Priority, SameSite, SourceScheme};
 pub use error::{Error, Rejection};
-pub use events::{ChangeCause, CookieChange, Listener};
+pub use events::{AccessListener, ChangeCause, CookieChange, Listener};
 pub use jar::{CookieJar, EVENT_CAPACITY, Policy};
 pub use parse::date::parse_cookie_date;
 pub use parse::set_cookie::{

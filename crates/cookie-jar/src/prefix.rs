@@ -37,16 +37,22 @@ pub(crate) struct PrefixInput<'a> {
     pub(crate) value: &'a str,
     pub(crate) secure: bool,
     pub(crate) http_only: bool,
-    pub(crate) host_only: bool,
-    /// The cookie named its path explicitly as exactly `/`.
-    pub(crate) explicit_root_path: bool,
+    /// The Domain attribute as given (trimmed, not canonicalised); empty when none.
+    pub(crate) domain_attribute: &'a str,
+    /// The request URL's canonical host (IPv6 in brackets).
+    pub(crate) host: &'a str,
+    /// The path the rule looks at is exactly `/`: the `Path` attribute as given in
+    /// a `Set-Cookie` line, the resolved path for the API (Chromium passes
+    /// `CanonPathWithString`'s result there).
+    pub(crate) root_path: bool,
 }
 
 /// Do the prefix requirements hold?
 ///
 /// - `__Secure-`: `Secure` (which in turn needs a secure or trustworthy origin).
-/// - `__Host-`: `Secure`, host-only (no Domain, or one equal to an IP host) and an
-///   explicit `Path=/`.
+/// - `__Host-`: `Secure`, no Domain attribute (or one that is, byte for byte, the
+///   URL's IP-address host: `Domain=.127.0.0.1` fails, as in Chromium's
+///   `HasValidHostPrefixAttributes`) and the path `/`.
 /// - `__Http-`: `Secure` and `HttpOnly`; `__Host-Http-`: the `__Host-` rules and `HttpOnly`.
 /// - A nameless cookie whose value starts with `__Secure-` or `__Host-` is refused,
 ///   so it cannot pose as a prefixed cookie in the `Cookie` header.
@@ -56,7 +62,9 @@ pub(crate) fn prefix_ok(input: &PrefixInput<'_>) -> bool {
     {
         return false;
     }
-    let host_rules = input.secure && input.host_only && input.explicit_root_path;
+    let no_domain = input.domain_attribute.is_empty()
+        || (crate::domain::is_ip(input.host) && input.domain_attribute == input.host);
+    let host_rules = input.secure && no_domain && input.root_path;
     match prefix_of(input.name) {
         Prefix::None => true,
         Prefix::Secure => input.secure,
@@ -72,7 +80,7 @@ mod tests {
 
     #[test]
     fn prefix_table() {
-        // name, secure, http_only, host_only, root path, ok
+        // name, secure, http_only, no Domain attribute, root path, ok
         let cases = [
             ("plain", false, false, false, false, true),
             ("__Secure-a", true, false, false, false, true),
@@ -95,8 +103,9 @@ mod tests {
                 value: "v",
                 secure,
                 http_only,
-                host_only,
-                explicit_root_path: root,
+                domain_attribute: if host_only { "" } else { "example.com" },
+                host: "www.example.com",
+                root_path: root,
             };
             assert_eq!(prefix_ok(&input), ok, "{name} {secure} {http_only} {host_only} {root}");
         }
@@ -105,11 +114,31 @@ mod tests {
             value,
             secure: true,
             http_only: true,
-            host_only: true,
-            explicit_root_path: true,
+            domain_attribute: "",
+            host: "www.example.com",
+            root_path: true,
         };
         assert!(!prefix_ok(&nameless("__Host-x=y")));
         assert!(!prefix_ok(&nameless("__secure-x=y")));
         assert!(prefix_ok(&nameless("x=y")));
+        // The Domain attribute is compared raw with an IP host.
+        for (host, domain, ok) in [
+            ("127.0.0.1", "127.0.0.1", true),
+            ("127.0.0.1", ".127.0.0.1", false),
+            ("[::1]", "[::1]", true),
+            ("localhost", "localhost", false),
+            ("www.example.com", "www.example.com", false),
+        ] {
+            let input = PrefixInput {
+                name: "__Host-a",
+                value: "v",
+                secure: true,
+                http_only: false,
+                domain_attribute: domain,
+                host,
+                root_path: true,
+            };
+            assert_eq!(prefix_ok(&input), ok, "{host} {domain}");
+        }
     }
 }

@@ -56,8 +56,9 @@ impl<'a> Request<'a> {
 /// `HttpOnly`: hidden from script readers. Partitioned: only under their own
 /// top-level site. SameSite, in a cross-site context: `Strict` never; `Lax`
 /// on top-level navigations with a safe method; unspecified like `Lax`, except
-/// that for two minutes after creation it also rides top-level navigations with
-/// unsafe methods (Chromium's Lax-allowing-unsafe); `None` always.
+/// that for two minutes after creation (inclusive, as Chromium's
+/// `IsRecentlyCreated`) it also rides top-level navigations with unsafe methods
+/// (Chromium's Lax-allowing-unsafe); `None` always.
 pub(crate) fn is_included(
     cookie: &Cookie,
     req: &Request<'_>,
@@ -92,7 +93,7 @@ pub(crate) fn is_included(
         SameSite::Unspecified => {
             navigation
                 && (ctx.is_safe_method()
-                    || now.micros_since(cookie.creation()) < LAX_ALLOW_UNSAFE_MICROS)
+                    || now.micros_since(cookie.creation()) <= LAX_ALLOW_UNSAFE_MICROS)
         }
     }
 }
@@ -101,7 +102,8 @@ impl CookieJar {
     /// The cookies a request to `url` in context `ctx` carries, in header order
     /// (longer path first, then earlier creation). Expired cookies met on the way
     /// are removed (cause `expired`); the last-access time of the returned cookies
-    /// is updated when it is more than a minute old.
+    /// is updated when it is at least a minute old, and each update is reported to
+    /// the [access listeners](CookieJar::add_access_listener) (not as a change).
     ///
     /// Only the bucket of the URL's registrable domain is examined.
     #[must_use]
@@ -110,7 +112,7 @@ impl CookieJar {
             return Vec::new();
         };
         let key = index_key(&req.host).to_owned();
-        self.with_store(|store, now, changes| {
+        self.with_store_accessed(|store, now, changes, accessed| {
             crate::eviction::remove_expired_in(store, &key, now, changes);
             let Some(bucket) = store.bucket_mut(&key) else {
                 return Vec::new();
@@ -122,6 +124,7 @@ impl CookieJar {
                         && now.micros_since(cookie.last_access()) >= ACCESS_UPDATE_MICROS
                     {
                         cookie.set_last_access(now);
+                        accessed.push(cookie.clone());
                     }
                     found.push(cookie.clone());
                 }

@@ -66,8 +66,10 @@ pub(crate) struct Draft<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
     pub(crate) domain: Option<&'a str>,
-    /// `None` or empty: the default-path.
+    /// `None` or empty: the default-path. Stored as given otherwise.
     pub(crate) path: Option<&'a str>,
+    /// The path the prefix rules look at is exactly `/` (see `PrefixInput`).
+    pub(crate) prefix_root_path: bool,
     pub(crate) expiry: Option<Timestamp>,
     pub(crate) secure: bool,
     pub(crate) http_only: bool,
@@ -87,6 +89,7 @@ pub(crate) fn draft_from_parsed<'a>(
         value: &parsed.value,
         domain: parsed.domain.as_deref(),
         path: parsed.path.as_deref(),
+        prefix_root_path: parsed.path.as_deref() == Some("/"),
         expiry: expiry_for(parsed.max_age, parsed.expires, now, policy),
         secure: parsed.secure,
         http_only: parsed.http_only,
@@ -135,18 +138,20 @@ pub(crate) fn create(
         value: draft.value,
         secure: draft.secure,
         http_only: draft.http_only,
-        host_only,
-        explicit_root_path: draft.path == Some("/"),
+        domain_attribute: draft.domain.unwrap_or(""),
+        host: &host,
+        root_path: draft.prefix_root_path,
     };
     if !prefix_ok(&prefix) {
         return Err(Rejection::InvalidPrefix);
     }
-    if !ctx.inclusive
-        && ctx.is_cross_site()
-        && !ctx.is_top_level_navigation()
-        && draft.same_site != SameSite::NoRestriction
-    {
-        return Err(Rejection::SameSiteContext);
+    if !ctx.inclusive && ctx.is_cross_site() && !ctx.is_top_level_navigation() {
+        match draft.same_site {
+            SameSite::NoRestriction => {}
+            SameSite::Strict => return Err(Rejection::SameSiteStrict),
+            SameSite::Lax => return Err(Rejection::SameSiteLax),
+            SameSite::Unspecified => return Err(Rejection::SameSiteUnspecifiedTreatedAsLax),
+        }
     }
     let partition_key = if draft.partitioned {
         Some(match ctx.top_level_site_name() {

@@ -12,6 +12,8 @@ use crate::time::Timestamp;
 pub(crate) struct Store {
     buckets: HashMap<String, Vec<Cookie>>,
     len: usize,
+    /// How many of `len` are partitioned (Chromium keeps those in a separate map).
+    partitioned: usize,
     last_creation: Option<Timestamp>,
 }
 
@@ -19,6 +21,12 @@ impl Store {
     /// Number of cookies stored.
     pub(crate) const fn len(&self) -> usize {
         self.len
+    }
+
+    /// Number of unpartitioned cookies stored (the count Chromium's global limit
+    /// looks at).
+    pub(crate) const fn unpartitioned_len(&self) -> usize {
+        self.len - self.partitioned
     }
 
     /// A creation time at or after `now` and strictly after every earlier one, so
@@ -44,8 +52,8 @@ impl Store {
         self.buckets.get(key)
     }
 
-    /// The bucket for an index key, mutable. Callers that remove cookies must
-    /// call [`Store::recount`] or use the removal helpers.
+    /// The bucket for an index key, mutable. Callers must not add or remove
+    /// cookies through it (use the removal helpers), nor change a cookie's identity.
     pub(crate) fn bucket_mut(&mut self, key: &str) -> Option<&mut Vec<Cookie>> {
         self.buckets.get_mut(key)
     }
@@ -64,6 +72,7 @@ impl Store {
     pub(crate) fn insert(&mut self, cookie: Cookie) {
         self.note_creation(cookie.creation());
         let key = index_key(cookie.domain()).to_owned();
+        self.partitioned += usize::from(cookie.partitioned());
         self.buckets.entry(key).or_default().push(cookie);
         self.len += 1;
     }
@@ -75,6 +84,7 @@ impl Store {
         let at = bucket.iter().position(|c| c.is_equivalent(cookie))?;
         let removed = bucket.swap_remove(at);
         self.len -= 1;
+        self.partitioned -= usize::from(removed.partitioned());
         if bucket.is_empty() {
             self.buckets.remove(key);
         }
@@ -100,6 +110,7 @@ impl Store {
             }
         }
         self.len -= removed.len();
+        self.partitioned -= removed.iter().filter(|c| c.partitioned()).count();
         if bucket.is_empty() {
             self.buckets.remove(key);
         }

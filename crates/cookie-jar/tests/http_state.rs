@@ -66,7 +66,7 @@ fn http_state_parser_against_chromium() {
         if !lines.iter().any(|l| l.contains('\0')) {
             let ctx = CookieContext::same_site().top_level_navigation(true);
             let lines = lines.iter().map(|l| l.split('\r').next().unwrap_or(""));
-            jar.set_cookies(&set_url, lines, &ctx);
+            jar.set_cookies_from_response(&set_url, lines, &ctx);
         }
         let ctx = CookieContext::same_site().top_level_navigation(true);
         let got = jar.cookie_header(&get_url, &ctx).unwrap_or_default();

@@ -104,7 +104,7 @@ fn electron_records_with_bad_ones_among_them() {
     assert!(matches!(report.rejected[3].kind, RecordErrorKind::NotStored(LineErrorKind::Expired)));
     assert_eq!(
         report.rejected[2].to_string(),
-        "record 3: refused by the jar: The cookie is SameSite=None but not Secure."
+        "record 3: refused by the jar: The cookie specified SameSite=None, but it was not Secure."
     );
     assert!(matches!(
         report.rejected[4].kind,

@@ -19,7 +19,6 @@ fn set_cookies_then_cookies() {
         HeaderValue::from_bytes(b"latin=\xe9").unwrap(), // not UTF-8: skipped
         HeaderValue::from_static("wide=4; Domain=example.com; Path=/"),
     ];
-    // Qualified: the jar has an inherent `set_cookies` taking `&str`s.
     CookieStore::set_cookies(&jar, &mut headers.iter(), &login);
     assert_eq!(jar.len(), 3);
 

@@ -14,6 +14,11 @@
 //! thread that wakes once a second, so a burst followed by silence is still committed after
 //! 30 s as in Chromium. The thread holds only a weak reference and ends with the jar.
 //!
+//! Last-access updates (at most one a minute per cookie, made when a request carries the
+//! cookie) are written the same way, through the jar's
+//! [access listener](CookieJar::add_access_listener), so the least-recently-used order that
+//! eviction follows survives a restart.
+//!
 //! A committed batch is in sled's log but not necessarily on disk yet. [`flush`]
 //! (Electron's `cookies.flushStore()`) commits what is pending and then calls
 //! [`sled::Tree::flush`], which fsyncs: once it returns `Ok`, a killed process loses nothing.
@@ -196,6 +201,8 @@ impl PersistentCookieJarBuilder {
         }
         let listener = Arc::clone(&shared);
         jar.add_listener(Arc::new(move |change: &CookieChange| listener.record(change)));
+        let listener = Arc::clone(&shared);
+        jar.add_access_listener(Arc::new(move |cookie: &Cookie| listener.record_access(cookie)));
         if self.background_commits {
             spawn_committer(Arc::downgrade(&shared));
         }
@@ -362,6 +369,23 @@ impl Shared {
         }
         // A session cookie that is not persisted records nothing: if it replaced a stored
         // cookie, the overwrite's removal event already queued the delete.
+        if self.is_due(&pending, now)
+            && let Err(e) = self.commit(&mut pending)
+        {
+            pending.deferred_error = Some(e);
+        }
+    }
+
+    /// The access listener: a last-access update rewrites the record (one operation
+    /// in the batch, as Chromium's `UpdateCookieAccessTime`), so that eviction order
+    /// after a restart follows real use.
+    fn record_access(&self, cookie: &Cookie) {
+        if !self.persists(cookie) {
+            return;
+        }
+        let now = self.clock.now();
+        let mut pending = self.lock();
+        self.queue(&mut pending, format::encode_key(cookie), Some(format::encode_value(cookie)), now);
         if self.is_due(&pending, now)
             && let Err(e) = self.commit(&mut pending)
         {
