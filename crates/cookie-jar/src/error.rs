@@ -47,9 +47,7 @@ pub enum Rejection {
     #[error("The cookie would have overwritten a Secure cookie, and was not allowed to do so.")]
     OverwriteSecure,
     /// `EXCLUDE_OVERWRITE_HTTP_ONLY`: a non-HTTP API tried to replace an HttpOnly cookie.
-    #[error(
-        "The cookie would have overwritten an HttpOnly cookie, and was not allowed to do so."
-    )]
+    #[error("The cookie would have overwritten an HttpOnly cookie, and was not allowed to do so.")]
     OverwriteHttpOnly,
     /// `EXCLUDE_INVALID_PREFIX`: the `__Secure-`, `__Host-`, `__Http-` or
     /// `__Host-Http-` prefix requirements are not met.

@@ -310,7 +310,10 @@ fn same_site_enforcement() {
     assert_eq!(h(post()), "n=1");
     // Setting from a cross-site subresource response: only SameSite=None.
     let cross = CookieContext::cross_site();
-    assert_eq!(jar.set_cookie(&url, "x=1", &cross), Err(Rejection::SameSiteUnspecifiedTreatedAsLax));
+    assert_eq!(
+        jar.set_cookie(&url, "x=1", &cross),
+        Err(Rejection::SameSiteUnspecifiedTreatedAsLax)
+    );
     assert!(jar.set_cookie(&url, "x=1; SameSite=None; Secure", &cross).is_ok());
 }
 

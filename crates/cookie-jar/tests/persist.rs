@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sessionkit_cookie_jar::persist::{PersistError, PersistentCookieJar, TREE_NAME};
-use sessionkit_cookie_jar::{CookieContext, CookieJar, ManualClock, Timestamp};
+use sessionkit_cookie_jar::{Clock, CookieContext, CookieJar, ManualClock, Timestamp};
 use url::Url;
 
 fn set(jar: &CookieJar, url: &str, line: &str) {
@@ -100,6 +100,58 @@ fn background_thread_commits_a_quiet_batch() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(tree.len(), 1, "committed without another change or a flush");
+}
+
+/// Last-access updates are persisted (one batched operation each, as Chromium's
+/// `UpdateCookieAccessTime`), so eviction after a restart follows real use.
+#[test]
+fn access_time_updates_are_persisted_and_drive_eviction_after_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = manual_clock();
+    let start = clock.now();
+    let nav = CookieContext::same_site().top_level_navigation(true);
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let jar = PersistentCookieJar::builder()
+            .jar(CookieJar::with_clock(clock.clone()))
+            .background_commits(false)
+            .open(&db)
+            .unwrap();
+        // 180 cookies on one site; c0..c9 (the oldest) under /hot.
+        for i in 0..180 {
+            let path = if i < 10 { "/hot" } else { "/cold" };
+            set(&jar, "https://a.com/", &format!("c{i}=1; Max-Age=86400; Path={path}"));
+            clock.advance(Duration::from_millis(1));
+        }
+        jar.flush().unwrap();
+        clock.advance(Duration::from_secs(120));
+        let hot = Url::parse("https://a.com/hot/x").unwrap();
+        assert_eq!(jar.cookie_header(&hot, &nav).unwrap().matches("=1").count(), 10);
+        assert_eq!(jar.pending_ops(), 10, "one operation per access update");
+        // A session cookie's access update is not written.
+        set(&jar, "https://b.com/", "s=1");
+        clock.advance(Duration::from_secs(120));
+        let _ = jar.cookie_header(&Url::parse("https://b.com/").unwrap(), &nav);
+        assert_eq!(jar.pending_ops(), 10);
+        jar.flush().unwrap();
+    }
+    let db = sled::open(dir.path()).unwrap();
+    let jar = PersistentCookieJar::builder()
+        .jar(CookieJar::with_clock(clock.clone()))
+        .background_commits(false)
+        .open(&db)
+        .unwrap();
+    let restored = jar.all_cookies();
+    let c0 = restored.iter().find(|c| c.name() == "c0").unwrap();
+    assert_eq!(c0.last_access(), start.saturating_add_seconds(120).saturating_add_micros(180_000));
+    // One more cookie: the 31 least recently used go, so the ten used ones stay.
+    set(&jar, "https://a.com/", "new=1; Max-Age=86400");
+    let names = names(&jar);
+    assert_eq!(names.len(), 150);
+    for i in 0..10 {
+        assert!(names.contains(&format!("c{i}")), "c{i} was used before the restart");
+    }
+    assert!(!names.contains(&"c10".to_owned()));
 }
 
 #[test]

@@ -92,10 +92,7 @@ const fn is_delimiter(b: u8) -> bool {
 /// The value of the token's leading digits (C's `atoi` on a token of at most five
 /// characters that starts with a digit).
 fn leading_number(token: &[u8]) -> u32 {
-    token
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
+    token.iter().take_while(|b| b.is_ascii_digit()).fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
 }
 
 /// `sscanf("%2u:%2u:%2u")`: three fields of one or two digits separated by `:`;

@@ -385,7 +385,12 @@ impl Shared {
         }
         let now = self.clock.now();
         let mut pending = self.lock();
-        self.queue(&mut pending, format::encode_key(cookie), Some(format::encode_value(cookie)), now);
+        self.queue(
+            &mut pending,
+            format::encode_key(cookie),
+            Some(format::encode_value(cookie)),
+            now,
+        );
         if self.is_due(&pending, now)
             && let Err(e) = self.commit(&mut pending)
         {
