@@ -34,10 +34,12 @@
 //! # Rules
 //!
 //! - Parsing ([`parse_set_cookie`]): CTL octets reject the line, and so does a
-//!   tab inside the name or value; nameless cookies (`foo` is name "" value
-//!   "foo", sent back as `foo`); name + value over 4096 bytes rejected; attribute
-//!   values over 1024 bytes ignored; the last attribute wins; the cookie-date
-//!   algorithm ([`parse_cookie_date`]); `Max-Age` over `Expires`; a 400-day cap.
+//!   tab inside the name, the value or any attribute's name or value; nameless
+//!   cookies (`foo` is name "" value "foo", sent back as `foo`); name + value
+//!   over 4096 bytes rejected; attribute values over 1024 bytes ignored; the
+//!   last attribute wins, even an invalid `Max-Age` or `Expires`; `Max-Age` as
+//!   Chromium's integer parser reads it (`+5` is 5); Chromium's `Expires` parser
+//!   ([`parse_cookie_date`]); `Max-Age` over `Expires`; a 400-day cap.
 //! - Storage: Domain with a leading dot, lower-cased, IDNA for non-ASCII, IPs only
 //!   exactly, public suffixes (private section included) refused; host-only and
 //!   domain cookies are distinct; `Secure` only from secure or trustworthy
@@ -48,12 +50,18 @@
 //!   is unchanged; script APIs cannot set or replace HttpOnly cookies.
 //! - Retrieval ([`CookieJar::cookies_for`], [`CookieJar::cookie_header`]):
 //!   longer path first, then earlier creation; the port is ignored; SameSite per
-//!   [`CookieContext`], with Lax-allowing-unsafe for two minutes; last access
-//!   updated at most once a minute.
+//!   [`CookieContext`], with Lax-allowing-unsafe for two minutes (inclusive) and
+//!   case-sensitive safe methods; last access updated at most once a minute and
+//!   reported to [`CookieJar::add_access_listener`] hooks.
 //! - Limits: 180 → 150 per registrable domain in priority and secure-last
-//!   rounds, 3300 → 3000 globally sparing cookies used in the last 30 days,
-//!   expired cookies first; 180 cookies and 10 KiB per partition and site. See
-//!   [`Policy`].
+//!   rounds, 3300 → 3000 unpartitioned cookies globally sparing cookies used in
+//!   the last 30 days, expired cookies first; 180 cookies and 10 KiB per
+//!   partition and site (partitioned cookies are outside the global limit, as in
+//!   Chromium). See [`Policy`].
+//! - Electron's API ([`CookieJar::get`], [`CookieJar::set`],
+//!   [`CookieJar::remove`]): `get({domain})` is Chromium's `IsDomainMatch` on the
+//!   string as given; `set` canonicalises the path like a URL path and rejects
+//!   with Electron's `Failed to set cookie - <reason>` texts.
 //! - Events: every change reaches [`CookieJar::subscribe`] receivers and
 //!   [`CookieJar::add_listener`] hooks as a [`CookieChange`] with Electron's
 //!   [`ChangeCause`].
@@ -70,14 +78,20 @@
 //!   Chromium) and the 3-hour limit for insecure cookies are not implemented;
 //!   Electron's custom standard schemes are not cookieable here (only http, https,
 //!   ws, wss).
-//! - Partitioned cookies count only against their partition's limits, not the
-//!   global one, and their eviction is least-recently-used, non-secure first,
-//!   without priority rounds.
 //! - An overwrite always reports `overwrite` for the old cookie before the
 //!   `inserted*` event of the new one, also when nothing changed.
-//! - `get` with a `domain` filter follows Chromium's `IsDomainMatch` (cookies that
-//!   would be sent to that host), which Electron's implementation calls, not the
-//!   documentation's "domain or subdomains" wording.
+//! - `Expires` years after 30827 are refused: Chromium 156 on 64-bit platforms
+//!   takes any five-digit year (and the 400-day cap applies), but the http-state
+//!   date suite, from older Chromium, refuses `12-Aug-31841`, and it is followed
+//!   where it speaks. Years 10000–30827 are accepted as in Chromium.
+//! - A rejection carries one reason, the first Chromium would record; Electron
+//!   prints the texts of every reason, then Chromium's debug form of the status
+//!   (`EXCLUDE_…, DO_NOT_WARN, NO_EXEMPTION`), which is left out here.
+//! - `set` percent-encodes the path with the WHATWG path rules of the `url`
+//!   crate; Chromium's `url::CanonicalizePath` may treat a few punctuation
+//!   characters differently.
+//! - `get` and `remove` with a URL that does not parse return
+//!   [`Error::InvalidUrl`]; Electron matches nothing and resolves.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

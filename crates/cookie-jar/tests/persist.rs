@@ -137,7 +137,7 @@ fn access_time_updates_are_persisted_and_drive_eviction_after_reload() {
     }
     let db = sled::open(dir.path()).unwrap();
     let jar = PersistentCookieJar::builder()
-        .jar(CookieJar::with_clock(clock.clone()))
+        .jar(CookieJar::with_clock(clock))
         .background_commits(false)
         .open(&db)
         .unwrap();
