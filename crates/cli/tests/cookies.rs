@@ -70,7 +70,11 @@ fn rejected_cookies_are_reported_with_their_reason_and_exit_0() {
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err}");
     assert!(lines[0].contains("a=1; Domain=com") && lines[0].contains("Domain"), "{err}");
-    assert!(lines[1].contains("b=2; Secure") && lines[1].contains("not allowed to access Secure cookies"), "{err}");
+    assert!(
+        lines[1].contains("b=2; Secure")
+            && lines[1].contains("not allowed to access Secure cookies"),
+        "{err}"
+    );
     assert_eq!(ok(dir.path(), &["cookies", "header", "--url", "http://example.com/"]), "c=3\n");
 }
 
