@@ -34,14 +34,14 @@ const SHEXP_FACTORY: &str = r"(function (RegExpCtor) {
 /// JavaScript of our own: wraps a native time helper so that it receives,
 /// before the script's arguments, a function giving the engine's local UTC
 /// offset in minutes east at a Unix time in milliseconds.
-const TIME_FACTORY: &str = r"(function (DateCtor, tzOffset, apply, slice) {
+const TIME_FACTORY: &str = r"(function (DateCtor, tzOffset, apply, slice, concat) {
   function offset(ms) { return -apply(tzOffset, new DateCtor(ms), []); }
   return function (impl) {
     return function () {
-      return impl(offset, apply(slice, arguments, []));
+      return apply(impl, undefined, apply(concat, [offset], [apply(slice, arguments, [])]));
     };
   };
-})(Date, Date.prototype.getTimezoneOffset, Reflect.apply, Array.prototype.slice)";
+})(Date, Date.prototype.getTimezoneOffset, Reflect.apply, Array.prototype.slice, Array.prototype.concat)";
 
 /// Installs every helper as a global of `ctx`.
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, env: &PacEnvironment) -> rquickjs::Result<()> {
