@@ -3,10 +3,9 @@
 //!
 //! Arguments arrive as the strings JavaScript would compare (`12` and
 //! `"12"` are the same). A last argument `"GMT"` selects UTC instead of
-//! local time. A range whose start is after its end wraps around
-//! (`weekdayRange("FRI", "MON")` is Friday to Monday).
-
-use std::cmp::Ordering;
+//! local time. Ranges are inclusive and, as in Chromium's helper library
+//! (and pacparser's), a range whose start is after its end does **not**
+//! wrap around: `weekdayRange("FRI", "MON")` is never true.
 
 use super::jsnum::{parse_int, to_number};
 
@@ -90,9 +89,9 @@ fn index_of(names: &[&str], name: &str) -> Option<u32> {
     names.iter().position(|n| *n == name).and_then(|i| u32::try_from(i).ok())
 }
 
-/// Whether `now` is in `start..=end`, wrapping around when `start > end`.
-fn in_wrapping_range<T: Ord>(start: &T, end: &T, now: &T) -> bool {
-    if start <= end { start <= now && now <= end } else { now >= start || now <= end }
+/// Whether `now` is in `start..=end` (empty when `start > end`).
+fn in_range<T: Ord>(start: &T, end: &T, now: &T) -> bool {
+    start <= now && now <= end
 }
 
 /// `weekdayRange(wd1 [, wd2] [, "GMT"])`: upper-case three-letter names;
@@ -103,7 +102,7 @@ pub(crate) fn weekday_range(args: &[String], now: &Now) -> bool {
     let Some(first) = args.first() else { return false };
     let Some(wd1) = index_of(&WEEKDAYS, first) else { return false };
     let wd2 = if args.len() == 2 { index_of(&WEEKDAYS, &args[1]) } else { Some(wd1) };
-    wd2.is_some_and(|wd2| in_wrapping_range(&wd1, &wd2, &t.weekday))
+    wd2.is_some_and(|wd2| in_range(&wd1, &wd2, &t.weekday))
 }
 
 /// One field of a `dateRange` argument.
@@ -127,9 +126,9 @@ fn date_field(arg: &str) -> Option<DateField> {
 
 /// `dateRange(...)`: one day of the month, month or year; or a range given
 /// by two equal halves of day, month and year fields
-/// (`dateRange(1, "JAN", 1995, 15, "MAR", 1995)`), inclusive, wrapping
-/// around when the start is after the end. Unspecified fields of the start
-/// are the first of the current year, of the end the last.
+/// (`dateRange(1, "JAN", 1995, 15, "MAR", 1995)`), inclusive. Unspecified
+/// fields of the start are the first of the current year, of the end the
+/// last.
 pub(crate) fn date_range(args: &[String], now: &Now) -> bool {
     let (args, t) = now.select(args);
     let Some(fields) = args.iter().map(|a| date_field(a)).collect::<Option<Vec<_>>>() else {
@@ -157,15 +156,15 @@ pub(crate) fn date_range(args: &[String], now: &Now) -> bool {
                     range_end.1 = t.month;
                 }
             }
-            in_wrapping_range(&start, &end, &(t.year, t.month, t.day))
+            in_range(&start, &end, &(t.year, t.month, t.day))
         }
     }
 }
 
-/// `timeRange(...)`: one hour; `[h1, h2)` (the end hour excluded, no
-/// wrapping, as in browsers); or an inclusive range of `h1, m1, h2, m2` (to
-/// the end of minute `m2`) or `h1, m1, s1, h2, m2, s2`, wrapping around
-/// midnight. `Err` for a count of arguments no form has (a script error).
+/// `timeRange(...)`: one hour; hours `h1` to `h2` (both whole hours
+/// included); or `h1, m1, h2, m2` (to the end of minute `m2`) or
+/// `h1, m1, s1, h2, m2, s2`, inclusive; none wraps around midnight. `Err`
+/// for a count of arguments no form has (a script error).
 pub(crate) fn time_range(args: &[String], now: &Now) -> Result<bool, &'static str> {
     if args.is_empty() {
         return Ok(false);
@@ -177,16 +176,12 @@ pub(crate) fn time_range(args: &[String], now: &Now) -> Result<bool, &'static st
     let now_s = sod(hour, f64::from(t.minute), f64::from(t.second));
     let (start, end) = match n.as_slice() {
         [h] => return Ok(*h == hour),
-        [h1, h2] => return Ok(*h1 <= hour && hour < *h2),
+        [h1, h2] => return Ok(*h1 <= hour && hour <= *h2),
         [h1, m1, h2, m2] => (sod(*h1, *m1, f64::from(t.second)), sod(*h2, *m2, 59.0)),
         [h1, m1, s1, h2, m2, s2] => (sod(*h1, *m1, *s1), sod(*h2, *m2, *s2)),
         _ => return Err("timeRange: bad number of arguments"),
     };
-    Ok(match start.partial_cmp(&end) {
-        None => false,
-        Some(Ordering::Less | Ordering::Equal) => start <= now_s && now_s <= end,
-        Some(Ordering::Greater) => now_s >= start || now_s <= end,
-    })
+    Ok(start <= now_s && now_s <= end)
 }
 
 #[cfg(test)]
@@ -226,8 +221,8 @@ mod tests {
         assert!(weekday_range(&args(&["FRI", "GMT"]), &now));
         assert!(weekday_range(&args(&["MON", "FRI", "GMT"]), &now));
         assert!(!weekday_range(&args(&["MON", "FRI"]), &now));
-        assert!(weekday_range(&args(&["FRI", "MON"]), &now), "reversed range wraps");
-        assert!(weekday_range(&args(&["SAT", "SUN"]), &now));
+        assert!(!weekday_range(&args(&["FRI", "MON"]), &now), "reversed range is empty");
+        assert!(weekday_range(&args(&["SAT", "SAT"]), &now));
         assert!(!weekday_range(&args(&["sat"]), &now), "names are case-sensitive");
         assert!(!weekday_range(&args(&["XYZ", "SAT"]), &now));
         assert!(!weekday_range(&args(&[]), &now));
@@ -246,10 +241,10 @@ mod tests {
         assert!(date_range(&args(&["2024"]), &now));
         assert!(date_range(&args(&["1", "15"]), &now));
         assert!(!date_range(&args(&["16", "31"]), &now));
-        assert!(date_range(&args(&["20", "15"]), &now), "reversed day range wraps");
+        assert!(!date_range(&args(&["20", "15"]), &now), "reversed range is empty");
         assert!(date_range(&args(&["JAN", "MAR"]), &now));
         assert!(!date_range(&args(&["JAN", "FEB"]), &now));
-        assert!(date_range(&args(&["DEC", "MAR"]), &now));
+        assert!(!date_range(&args(&["DEC", "MAR"]), &now));
         assert!(date_range(&args(&["2020", "2030"]), &now));
         assert!(!date_range(&args(&["2025", "2030"]), &now));
         assert!(date_range(&args(&["1", "MAR", "15", "MAR"]), &now));
@@ -271,11 +266,13 @@ mod tests {
         let now = at((2024, 3, 15), (10, 30, 15), 0);
         assert_eq!(time_range(&args(&["10"]), &now), Ok(true));
         assert_eq!(time_range(&args(&["9", "11"]), &now), Ok(true));
-        assert_eq!(time_range(&args(&["9", "10"]), &now), Ok(false), "end hour excluded");
-        assert_eq!(time_range(&args(&["22", "11"]), &now), Ok(false), "two-hour form does not wrap");
+        assert_eq!(time_range(&args(&["9", "10"]), &now), Ok(true), "end hour included");
+        assert_eq!(time_range(&args(&["8", "9"]), &now), Ok(false));
+        assert_eq!(time_range(&args(&["22", "11"]), &now), Ok(false), "does not wrap");
         assert_eq!(time_range(&args(&["10", "30", "10", "30"]), &now), Ok(true));
         assert_eq!(time_range(&args(&["10", "31", "11", "0"]), &now), Ok(false));
-        assert_eq!(time_range(&args(&["22", "0", "10", "30"]), &now), Ok(true), "wraps midnight");
+        assert_eq!(time_range(&args(&["22", "0", "10", "30"]), &now), Ok(false), "does not wrap");
+        assert_eq!(time_range(&args(&["0", "0", "10", "30"]), &now), Ok(true));
         assert_eq!(time_range(&args(&["10", "30", "15", "10", "30", "15"]), &now), Ok(true));
         assert_eq!(time_range(&args(&["10", "30", "16", "10", "30", "20"]), &now), Ok(false));
         assert_eq!(time_range(&args(&["10", "GMT"]), &now), Ok(true));
