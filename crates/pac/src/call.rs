@@ -58,9 +58,18 @@ mod tests {
 
     #[test]
     fn secure_schemes_lose_path_and_query() {
-        assert_eq!(args("https://example.com/a?b#c"), ("https://example.com/".into(), "example.com".into()));
-        assert_eq!(args("wss://example.com:9000/chat?x"), ("wss://example.com:9000/".into(), "example.com".into()));
-        assert_eq!(args("ws://example.com/chat?x#y"), ("ws://example.com/chat?x".into(), "example.com".into()));
+        assert_eq!(
+            args("https://example.com/a?b#c"),
+            ("https://example.com/".into(), "example.com".into())
+        );
+        assert_eq!(
+            args("wss://example.com:9000/chat?x"),
+            ("wss://example.com:9000/".into(), "example.com".into())
+        );
+        assert_eq!(
+            args("ws://example.com/chat?x#y"),
+            ("ws://example.com/chat?x".into(), "example.com".into())
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub(crate) fn decode(url: &Url, limit: usize) -> Result<(String, Vec<u8>), Fetch
     let meta = percent_decode(meta.as_bytes());
     let meta = String::from_utf8_lossy(&meta);
     let (media_type, base64) = match meta.trim_end().rsplit_once(';') {
-        Some((rest, last)) if last.trim().eq_ignore_ascii_case("base64") => (rest.trim().to_owned(), true),
+        Some((rest, last)) if last.trim().eq_ignore_ascii_case("base64") => {
+            (rest.trim().to_owned(), true)
+        }
         _ => (meta.trim().to_owned(), false),
     };
     let raw = percent_decode(data.as_bytes());
@@ -103,7 +105,8 @@ mod tests {
     #[test]
     fn base64_with_media_type() {
         let (mt, body) =
-            data("data:application/x-ns-proxy-autoconfig;charset=utf-8;base64,aGk/IQ==").expect("decodes");
+            data("data:application/x-ns-proxy-autoconfig;charset=utf-8;base64,aGk/IQ==")
+                .expect("decodes");
         assert_eq!(mt, "application/x-ns-proxy-autoconfig;charset=utf-8");
         assert_eq!(body, b"hi?!");
         assert_eq!(data("data:;base64,aGk").expect("no padding").1, b"hi");

@@ -33,12 +33,16 @@ pub fn decode_script(body: &[u8], content_type: Option<&str>) -> String {
 
 /// The `charset` parameter of a media type, lower case, unquoted.
 fn charset(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        name.trim().eq_ignore_ascii_case("charset").then(|| {
-            value.trim().trim_matches('"').trim().to_ascii_lowercase()
+    content_type
+        .split(';')
+        .skip(1)
+        .find_map(|param| {
+            let (name, value) = param.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("charset")
+                .then(|| value.trim().trim_matches('"').trim().to_ascii_lowercase())
         })
-    }).filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty())
 }
 
 fn decode_with(body: &[u8], label: &str) -> String {
@@ -73,8 +77,8 @@ fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16) -> String {
 /// The characters windows-1252 puts at 0x80–0x9f (U+FFFD where it has none).
 const CP1252_HIGH: [char; 32] = [
     '€', '\u{fffd}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{fffd}', 'Ž',
-    '\u{fffd}', '\u{fffd}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
-    '\u{fffd}', 'ž', 'Ÿ',
+    '\u{fffd}', '\u{fffd}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{fffd}',
+    'ž', 'Ÿ',
 ];
 
 fn windows_1252(body: &[u8]) -> String {
@@ -93,12 +97,18 @@ mod tests {
     #[test]
     fn default_is_latin1() {
         assert_eq!(decode_script(b"\xe9\x80", None), "é\u{80}");
-        assert_eq!(decode_script(b"caf\xc3\xa9", Some("application/x-ns-proxy-autoconfig")), "cafÃ©");
+        assert_eq!(
+            decode_script(b"caf\xc3\xa9", Some("application/x-ns-proxy-autoconfig")),
+            "cafÃ©"
+        );
     }
 
     #[test]
     fn charset_wins_over_bom() {
-        assert_eq!(decode_script(b"\xef\xbb\xbfab", Some("text/plain; charset=iso-8859-1")), "ï»¿ab");
+        assert_eq!(
+            decode_script(b"\xef\xbb\xbfab", Some("text/plain; charset=iso-8859-1")),
+            "ï»¿ab"
+        );
         assert_eq!(decode_script(b"\xef\xbb\xbfab", Some("text/plain;charset=\"utf-8\"")), "ab");
     }
 

@@ -55,7 +55,10 @@ impl PacEngine {
     /// [`PacError::Engine`] when QuickJS cannot start.
     pub fn new(script: &str, env: &PacEnvironment, limits: Limits) -> Result<Self, PacError> {
         if script.len() > limits.max_script_len {
-            return Err(PacError::ScriptTooLarge { len: script.len(), limit: limits.max_script_len });
+            return Err(PacError::ScriptTooLarge {
+                len: script.len(),
+                limit: limits.max_script_len,
+            });
         }
         let runtime = Runtime::new().map_err(engine_error)?;
         let deadline = Deadline::install(&runtime, &limits);
@@ -203,9 +206,10 @@ fn describe_exception(value: &Value<'_>) -> String {
     } else if value.is_undefined() {
         "uncaught exception: undefined".to_owned()
     } else {
-        value
-            .get::<Coerced<String>>()
-            .map_or_else(|_| "uncaught exception".to_owned(), |s| format!("uncaught exception: {}", s.0))
+        value.get::<Coerced<String>>().map_or_else(
+            |_| "uncaught exception".to_owned(),
+            |s| format!("uncaught exception: {}", s.0),
+        )
     };
     match text.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((cut, _)) => format!("{}...", &text[..cut]),

@@ -59,6 +59,8 @@ impl PacEnvironment {
 
 impl fmt::Debug for PacEnvironment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PacEnvironment").field("alert", &self.alert.is_some()).finish_non_exhaustive()
+        f.debug_struct("PacEnvironment")
+            .field("alert", &self.alert.is_some())
+            .finish_non_exhaustive()
     }
 }

@@ -121,7 +121,8 @@ impl fmt::Debug for BuiltinFetcher {
 
 fn read_file(url: &Url, limit: usize) -> Result<PacResponse, FetchError> {
     let path = url.to_file_path().map_err(|()| FetchError::InvalidFileUrl)?;
-    let file = std::fs::File::open(&path).map_err(|e| FetchError::Io(format!("{}: {e}", path.display())))?;
+    let file = std::fs::File::open(&path)
+        .map_err(|e| FetchError::Io(format!("{}: {e}", path.display())))?;
     let mut body = Vec::new();
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     file.take(cap).read_to_end(&mut body).map_err(|e| FetchError::Io(e.to_string()))?;
@@ -133,7 +134,11 @@ fn read_file(url: &Url, limit: usize) -> Result<PacResponse, FetchError> {
 
 /// Fetches the script at `url` with `fetcher`, checks status and size, and
 /// decodes it ([`decode_script`]).
-pub(crate) fn fetch_script(fetcher: &dyn PacFetcher, url: &Url, limit: usize) -> Result<String, FetchError> {
+pub(crate) fn fetch_script(
+    fetcher: &dyn PacFetcher,
+    url: &Url,
+    limit: usize,
+) -> Result<String, FetchError> {
     let response = fetcher.fetch(url, limit)?;
     if response.status != 200 {
         return Err(FetchError::Status(response.status));
@@ -173,9 +178,14 @@ mod tests {
         let f = BuiltinFetcher::new().with_http(Fixed(PacResponse::new(404, None, b"x".to_vec())));
         assert_eq!(fetch_script(&f, &url("http://h/p.pac"), 10), Err(FetchError::Status(404)));
         let f = BuiltinFetcher::new().with_http(Fixed(PacResponse::ok(None, vec![b'x'; 11])));
-        assert_eq!(fetch_script(&f, &url("https://h/p.pac"), 10), Err(FetchError::TooLarge { limit: 10 }));
-        let f = BuiltinFetcher::new()
-            .with_http(Fixed(PacResponse::ok(Some("text/plain; charset=utf-8".into()), "é".into())));
+        assert_eq!(
+            fetch_script(&f, &url("https://h/p.pac"), 10),
+            Err(FetchError::TooLarge { limit: 10 })
+        );
+        let f = BuiltinFetcher::new().with_http(Fixed(PacResponse::ok(
+            Some("text/plain; charset=utf-8".into()),
+            "é".into(),
+        )));
         assert_eq!(fetch_script(&f, &url("https://h/p.pac"), 10).as_deref(), Ok("é"));
     }
 
@@ -196,7 +206,10 @@ mod tests {
             Err(FetchError::UnsupportedScheme("file".into()))
         );
         let missing = Url::from_file_path(dir.join("missing.pac")).expect("file URL");
-        assert!(matches!(fetch_script(&BuiltinFetcher::new(), &missing, 10), Err(FetchError::Io(_))));
+        assert!(matches!(
+            fetch_script(&BuiltinFetcher::new(), &missing, 10),
+            Err(FetchError::Io(_))
+        ));
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -291,7 +291,8 @@ impl PacResolver {
             Err(error) => {
                 let delay = RETRY_DELAYS[attempts.min(RETRY_DELAYS.len() - 1)];
                 let retry_at = Instant::now() + delay;
-                *state = LoadState::Failed { error: error.clone(), attempts: attempts + 1, retry_at };
+                *state =
+                    LoadState::Failed { error: error.clone(), attempts: attempts + 1, retry_at };
                 Err(error)
             }
         }

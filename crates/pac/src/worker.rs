@@ -99,7 +99,8 @@ fn call(
         Some(current) => current,
         None => {
             // Rebuilt after a timeout or out-of-memory error.
-            let script = script.ok_or_else(|| PacError::Engine("no PAC script loaded".to_owned()))?;
+            let script =
+                script.ok_or_else(|| PacError::Engine("no PAC script loaded".to_owned()))?;
             engine.insert(PacEngine::new(script, env, limits)?)
         }
     };

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use sessionkit_pac::{FixedClock, Limits, PacEngine, PacEnvironment, PacError, StaticResolver};
 
 /// `FindProxyForURL(expr)` evaluates `expr` and returns it as JSON.
-const EVAL_SCRIPT: &str = "function FindProxyForURL(expr, host) { return JSON.stringify(eval(expr)); }";
+const EVAL_SCRIPT: &str =
+    "function FindProxyForURL(expr, host) { return JSON.stringify(eval(expr)); }";
 
 fn ip(s: &str) -> IpAddr {
     s.parse().expect("test address")
@@ -18,7 +19,12 @@ fn resolver() -> StaticResolver {
         .with_host("www.example.com", [ip("2001:db8::80"), ip("93.184.216.34")])
         .with_host("intranet", [ip("10.1.2.3")])
         .with_host("v6.example", [ip("2001:db8::6")])
-        .with_local_addresses([ip("127.0.0.1"), ip("fe80::1"), ip("192.168.1.20"), ip("2001:db8::20")])
+        .with_local_addresses([
+            ip("127.0.0.1"),
+            ip("fe80::1"),
+            ip("192.168.1.20"),
+            ip("2001:db8::20"),
+        ])
 }
 
 /// Friday 2024-03-15 10:30:15 UTC, local time UTC+1 (11:30:15).
@@ -52,7 +58,9 @@ fn is_plain_host_name() {
             ("isPlainHostName('')", "true"),
         ],
     );
-    assert!(matches!(e.call("isPlainHostName(1)", ""), Err(PacError::Script { message }) if message.starts_with("TypeError")));
+    assert!(
+        matches!(e.call("isPlainHostName(1)", ""), Err(PacError::Script { message }) if message.starts_with("TypeError"))
+    );
     assert!(matches!(e.call("isPlainHostName()", ""), Err(PacError::Script { .. })));
 }
 
@@ -195,7 +203,10 @@ fn sh_exp_match() {
         &e,
         &[
             ("shExpMatch('http://home.netscape.com/people/ari/index.html', '*/ari/*')", "true"),
-            ("shExpMatch('http://home.netscape.com/people/montulli/index.html', '*/ari/*')", "false"),
+            (
+                "shExpMatch('http://home.netscape.com/people/montulli/index.html', '*/ari/*')",
+                "false",
+            ),
             ("shExpMatch('www.example.com', '*.example.com')", "true"),
             ("shExpMatch('example.com', '*.example.com')", "false"),
             ("shExpMatch('wwwXexample.com', 'www.example.com')", "false"),
@@ -207,7 +218,9 @@ fn sh_exp_match() {
             ("shExpMatch('ABC', 'abc')", "false"),
         ],
     );
-    assert!(matches!(e.call("shExpMatch('a', '[')", ""), Err(PacError::Script { message }) if message.starts_with("SyntaxError")));
+    assert!(
+        matches!(e.call("shExpMatch('a', '[')", ""), Err(PacError::Script { message }) if message.starts_with("SyntaxError"))
+    );
 }
 
 #[test]
@@ -280,7 +293,9 @@ fn time_range() {
             ("timeRange()", "false"),
         ],
     );
-    assert!(matches!(e.call("timeRange(1, 2, 3)", ""), Err(PacError::Script { message }) if message.contains("timeRange")));
+    assert!(
+        matches!(e.call("timeRange(1, 2, 3)", ""), Err(PacError::Script { message }) if message.contains("timeRange"))
+    );
 }
 
 #[test]
@@ -288,7 +303,10 @@ fn time_helpers_use_the_engine_time_zone_with_the_system_clock() {
     // With the system clock, local time is the engine's Date's local time.
     let e = PacEngine::new(EVAL_SCRIPT, &PacEnvironment::new(), Limits::default()).expect("loads");
     check(&e, &[("timeRange(new Date().getHours()) || new Date().getMinutes() == 59", "true")]);
-    check(&e, &[("timeRange(new Date().getUTCHours(), 'GMT') || new Date().getMinutes() == 59", "true")]);
+    check(
+        &e,
+        &[("timeRange(new Date().getUTCHours(), 'GMT') || new Date().getMinutes() == 59", "true")],
+    );
 }
 
 #[test]
@@ -296,7 +314,10 @@ fn sort_ip_address_list() {
     check(
         &engine(),
         &[
-            ("sortIpAddressList('10.2.3.9;2001:4898:28:3:201:2ff:feea:fc14;::1;127.0.0.1;::9')", "\"::1;::9;2001:4898:28:3:201:2ff:feea:fc14;10.2.3.9;127.0.0.1\""),
+            (
+                "sortIpAddressList('10.2.3.9;2001:4898:28:3:201:2ff:feea:fc14;::1;127.0.0.1;::9')",
+                "\"::1;::9;2001:4898:28:3:201:2ff:feea:fc14;10.2.3.9;127.0.0.1\"",
+            ),
             ("sortIpAddressList('10.0.0.2; 10.0.0.1')", "\"10.0.0.1;10.0.0.2\""),
             ("sortIpAddressList('10.0.0.1;garbage')", "false"),
             ("sortIpAddressList('')", "false"),
@@ -313,7 +334,14 @@ fn get_client_version_and_alert() {
         .with_resolver(resolver())
         .with_alert(move |m| sink.lock().expect("lock").push(m.to_owned()));
     let e = PacEngine::new(EVAL_SCRIPT, &env, Limits::default()).expect("loads");
-    check(&e, &[("getClientVersion()", "\"1.0\""), ("String(alert('hello ' + 1))", "\"undefined\""), ("String(alert(null))", "\"undefined\"")]);
+    check(
+        &e,
+        &[
+            ("getClientVersion()", "\"1.0\""),
+            ("String(alert('hello ' + 1))", "\"undefined\""),
+            ("String(alert(null))", "\"undefined\""),
+        ],
+    );
     assert_eq!(*seen.lock().expect("lock"), ["hello 1", "null"]);
 }
 

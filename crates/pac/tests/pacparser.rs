@@ -66,7 +66,8 @@ fn pacparser(python: &str, script: &str, calls: &[(String, String)]) -> Vec<Stri
 }
 
 fn ours(script: &str, calls: &[(String, String)]) -> Vec<String> {
-    let engine = PacEngine::new(script, &PacEnvironment::new(), Limits::default()).expect("script loads");
+    let engine =
+        PacEngine::new(script, &PacEnvironment::new(), Limits::default()).expect("script loads");
     calls
         .iter()
         .map(|(u, h)| match engine.call(u, h) {
@@ -166,7 +167,9 @@ fn agrees_with_pacparser() {
             std::env::var("CI").as_deref() != Ok("true"),
             "python3-pacparser is required under CI=true (apt-get install python3-pacparser)"
         );
-        eprintln!("skipped: python3-pacparser is not installed (apt-get install python3-pacparser)");
+        eprintln!(
+            "skipped: python3-pacparser is not installed (apt-get install python3-pacparser)"
+        );
         return;
     };
     let calls: Vec<(String, String)> =

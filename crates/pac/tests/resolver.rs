@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use sessionkit_pac::{
-    FailureMode, FetchError, Limits, PacEngine, PacEnvironment, PacError, PacFetcher, PacOptions, PacResolver,
-    PacResponse,
+    FailureMode, FetchError, Limits, PacEngine, PacEnvironment, PacError, PacFetcher, PacOptions,
+    PacResolver, PacResponse,
 };
 use url::Url;
 
@@ -27,9 +27,13 @@ fn inline(script: &str) -> PacResolver {
 fn recording(script_result: &str) -> (PacResolver, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
-    let env = PacEnvironment::new().with_alert(move |m| sink.lock().expect("lock").push(m.to_owned()));
-    let script = format!("function FindProxyForURL(url, host) {{ alert(url + ' ' + host); return {script_result}; }}");
-    let r = PacResolver::from_script(script, PacOptions::new().with_environment(env)).expect("resolver");
+    let env =
+        PacEnvironment::new().with_alert(move |m| sink.lock().expect("lock").push(m.to_owned()));
+    let script = format!(
+        "function FindProxyForURL(url, host) {{ alert(url + ' ' + host); return {script_result}; }}"
+    );
+    let r = PacResolver::from_script(script, PacOptions::new().with_environment(env))
+        .expect("resolver");
     (r, seen)
 }
 
@@ -60,7 +64,13 @@ fn script_sees_chromium_arguments() {
 #[test]
 fn implicit_bypass_never_reaches_the_script() {
     let (r, seen) = recording("'PROXY p:1'");
-    for u in ["http://localhost/", "http://app.localhost:3000/", "http://127.0.0.1/", "http://[::1]/", "http://169.254.1.1/"] {
+    for u in [
+        "http://localhost/",
+        "http://app.localhost:3000/",
+        "http://127.0.0.1/",
+        "http://[::1]/",
+        "http://169.254.1.1/",
+    ] {
         assert_eq!(resolve(&r, u).as_deref(), Ok("DIRECT"), "{u}");
     }
     assert!(seen.lock().expect("lock").is_empty());
@@ -103,7 +113,10 @@ fn mandatory_fails_and_fallback_goes_direct() {
     let throwing = "function FindProxyForURL(u, h) { throw new Error('boom'); }";
     let r = inline(throwing);
     assert_eq!(r.failure_mode(), FailureMode::Mandatory);
-    assert_eq!(resolve(&r, "http://example.com/"), Err(PacError::Script { message: "Error: boom".into() }));
+    assert_eq!(
+        resolve(&r, "http://example.com/"),
+        Err(PacError::Script { message: "Error: boom".into() })
+    );
 
     let chrome = PacOptions::new().with_failure_mode(FailureMode::FallBackToDirect);
     let r = PacResolver::from_script(throwing, chrome.clone()).expect("resolver");
@@ -132,7 +145,10 @@ fn mandatory_fails_and_fallback_goes_direct() {
 
 #[test]
 fn invalid_pac_url() {
-    assert!(matches!(PacResolver::new("not a url", PacOptions::new()), Err(PacError::InvalidUrl { .. })));
+    assert!(matches!(
+        PacResolver::new("not a url", PacOptions::new()),
+        Err(PacError::InvalidUrl { .. })
+    ));
 }
 
 #[test]
@@ -143,8 +159,11 @@ fn data_url_scripts() {
     )
     .expect("resolver");
     assert_eq!(resolve(&r, "http://example.com/").as_deref(), Ok("PROXY p:3128"));
-    let r = PacResolver::new("data:,function%20FindProxyForURL(u,h){return%20'SOCKS5%20s:1'}", PacOptions::new())
-        .expect("resolver");
+    let r = PacResolver::new(
+        "data:,function%20FindProxyForURL(u,h){return%20'SOCKS5%20s:1'}",
+        PacOptions::new(),
+    )
+    .expect("resolver");
     assert_eq!(resolve(&r, "https://example.com/").as_deref(), Ok("SOCKS5 s:1"));
 }
 
@@ -175,8 +194,9 @@ fn fetched_once_cached_and_reloaded() {
             self.0.fetch(url, limit)
         }
     }
-    let options = PacOptions::new()
-        .with_fetcher(sessionkit_pac::BuiltinFetcher::new().with_http(Shared(Arc::clone(&fetcher))));
+    let options = PacOptions::new().with_fetcher(
+        sessionkit_pac::BuiltinFetcher::new().with_http(Shared(Arc::clone(&fetcher))),
+    );
     let r = PacResolver::new("http://pac.example/proxy.pac", options).expect("resolver");
     assert_eq!(fetcher.fetches.load(Ordering::SeqCst), 0, "nothing fetched before use");
     assert_eq!(resolve(&r, "http://a.example/").as_deref(), Ok("PROXY v1:80"));
@@ -189,7 +209,10 @@ fn fetched_once_cached_and_reloaded() {
 
     // A failed reload: mandatory mode fails until the next good load.
     *fetcher.fail.lock().expect("lock") = Some(404);
-    let failed = PacError::Fetch { url: "http://pac.example/proxy.pac".into(), source: FetchError::Status(404) };
+    let failed = PacError::Fetch {
+        url: "http://pac.example/proxy.pac".into(),
+        source: FetchError::Status(404),
+    };
     assert_eq!(r.force_reload(), Err(failed.clone()));
     assert_eq!(resolve(&r, "http://a.example/"), Err(failed));
     assert_eq!(fetcher.fetches.load(Ordering::SeqCst), 3, "failure cached until the retry delay");
@@ -203,11 +226,13 @@ fn file_url_scripts() {
     let dir = std::env::temp_dir().join(format!("sessionkit-pac-resolver-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("proxy.pac");
-    std::fs::write(&path, "function FindProxyForURL(u, h) { return 'PROXY one:1'; }").expect("write");
+    std::fs::write(&path, "function FindProxyForURL(u, h) { return 'PROXY one:1'; }")
+        .expect("write");
     let file_url = Url::from_file_path(&path).expect("file URL");
     let r = PacResolver::new(file_url.as_str(), PacOptions::new()).expect("resolver");
     assert_eq!(resolve(&r, "http://a.example/").as_deref(), Ok("PROXY one:1"));
-    std::fs::write(&path, "function FindProxyForURL(u, h) { return 'PROXY two:2'; }").expect("write");
+    std::fs::write(&path, "function FindProxyForURL(u, h) { return 'PROXY two:2'; }")
+        .expect("write");
     assert_eq!(resolve(&r, "http://a.example/").as_deref(), Ok("PROXY one:1"));
     r.force_reload().expect("reloads");
     assert_eq!(resolve(&r, "http://a.example/").as_deref(), Ok("PROXY two:2"));
@@ -262,5 +287,7 @@ fn per_call_time() {
         r.resolve(&target).expect("runs");
     }
     let resolver_each = started.elapsed() / n;
-    println!("PacEngine::find_proxy_for_url: {engine_each:?}/call; PacResolver::resolve: {resolver_each:?}/call");
+    println!(
+        "PacEngine::find_proxy_for_url: {engine_each:?}/call; PacResolver::resolve: {resolver_each:?}/call"
+    );
 }

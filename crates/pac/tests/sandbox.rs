@@ -35,8 +35,10 @@ fn infinite_loop_in_call_times_out() {
 
 #[test]
 fn the_script_cannot_catch_the_interrupt() {
-    let e = engine("function FindProxyForURL(u, h) { for (;;) { try { while (true) {} } catch (e) {} } }")
-        .expect("loads");
+    let e = engine(
+        "function FindProxyForURL(u, h) { for (;;) { try { while (true) {} } catch (e) {} } }",
+    )
+    .expect("loads");
     let started = Instant::now();
     assert_eq!(e.call("http://a/", "a"), Err(PacError::Timeout { budget: BUDGET }));
     assert_within_budget(started);
@@ -51,13 +53,16 @@ fn infinite_loop_at_top_level_times_out() {
 
 #[test]
 fn allocation_bomb_runs_out_of_memory() {
-    let e = engine("function FindProxyForURL(u, h) { var a = []; for (;;) a.push(new Array(1e5).fill(u)); }")
-        .expect("loads");
+    let e = engine(
+        "function FindProxyForURL(u, h) { var a = []; for (;;) a.push(new Array(1e5).fill(u)); }",
+    )
+    .expect("loads");
     let started = Instant::now();
     assert_eq!(e.call("http://a/", "a"), Err(PacError::OutOfMemory { limit: 16 << 20 }));
     assert_within_budget(started);
 
-    let e = engine("function FindProxyForURL(u, h) { var s = 'x'; for (;;) s += s; }").expect("loads");
+    let e =
+        engine("function FindProxyForURL(u, h) { var s = 'x'; for (;;) s += s; }").expect("loads");
     let answer = e.call("http://a/", "a");
     assert!(
         matches!(answer, Err(PacError::OutOfMemory { .. } | PacError::Script { .. })),
@@ -70,15 +75,23 @@ fn allocation_bomb_runs_out_of_memory() {
 
 #[test]
 fn huge_allocation_at_top_level_is_refused() {
-    let answer = engine("var big = new Array(1e8).fill(0); function FindProxyForURL() { return 'DIRECT'; }");
-    assert!(matches!(answer, Err(PacError::OutOfMemory { .. } | PacError::Compile { .. })), "{answer:?}");
+    let answer =
+        engine("var big = new Array(1e8).fill(0); function FindProxyForURL() { return 'DIRECT'; }");
+    assert!(
+        matches!(answer, Err(PacError::OutOfMemory { .. } | PacError::Compile { .. })),
+        "{answer:?}"
+    );
 }
 
 #[test]
 fn deep_recursion_is_a_script_error() {
-    let e = engine("function f(n) { return f(n + 1) + 1; } function FindProxyForURL(u, h) { return f(0); }")
-        .expect("loads");
-    assert!(matches!(e.call("http://a/", "a"), Err(PacError::Script { message }) if message.contains("stack")));
+    let e = engine(
+        "function f(n) { return f(n + 1) + 1; } function FindProxyForURL(u, h) { return f(0); }",
+    )
+    .expect("loads");
+    assert!(
+        matches!(e.call("http://a/", "a"), Err(PacError::Script { message }) if message.contains("stack"))
+    );
 }
 
 #[test]
@@ -111,10 +124,16 @@ fn resolver_recovers_after_a_timeout() {
     let options = PacOptions::new().with_limits(limits());
     let r = PacResolver::from_script(script, options).expect("resolver");
     let url = |u: &str| Url::parse(u).expect("URL");
-    assert_eq!(r.resolve(&url("http://a.example/")).map(|l| l.to_string()).as_deref(), Ok("PROXY p:1"));
+    assert_eq!(
+        r.resolve(&url("http://a.example/")).map(|l| l.to_string()).as_deref(),
+        Ok("PROXY p:1")
+    );
     let started = Instant::now();
     assert_eq!(r.resolve(&url("http://loop.example/")), Err(PacError::Timeout { budget: BUDGET }));
     assert_within_budget(started);
     // A fresh engine: the script's state starts over.
-    assert_eq!(r.resolve(&url("http://a.example/")).map(|l| l.to_string()).as_deref(), Ok("PROXY p:1"));
+    assert_eq!(
+        r.resolve(&url("http://a.example/")).map(|l| l.to_string()).as_deref(),
+        Ok("PROXY p:1")
+    );
 }

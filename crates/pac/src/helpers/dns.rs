@@ -59,7 +59,10 @@ pub(crate) fn my_ip_address(resolver: &dyn HostResolver) -> String {
         let special = ip.is_loopback() || ip.is_unspecified() || is_link_local(ip);
         (special, !ip.is_ipv4())
     };
-    addrs.iter().min_by_key(|ip| rank(ip)).map_or_else(|| "127.0.0.1".to_owned(), ToString::to_string)
+    addrs
+        .iter()
+        .min_by_key(|ip| rank(ip))
+        .map_or_else(|| "127.0.0.1".to_owned(), ToString::to_string)
 }
 
 /// `myIpAddressEx()`: every address of this machine, `;`-separated; `""`

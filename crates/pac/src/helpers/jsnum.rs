@@ -23,7 +23,9 @@ pub(crate) fn to_number(s: &str) -> f64 {
     }
     // Rust's float syntax is JavaScript's decimal syntax, except that it
     // also takes "inf"/"nan" spellings, which JavaScript does not.
-    let decimal = unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    let decimal = unsigned
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
     if decimal { t.parse().unwrap_or(f64::NAN) } else { f64::NAN }
 }
 
@@ -31,7 +33,9 @@ fn digits_value(digits: &str, radix: u32) -> Option<f64> {
     if digits.is_empty() {
         return None;
     }
-    digits.chars().try_fold(0.0_f64, |acc, c| Some(acc * f64::from(radix) + f64::from(c.to_digit(radix)?)))
+    digits
+        .chars()
+        .try_fold(0.0_f64, |acc, c| Some(acc * f64::from(radix) + f64::from(c.to_digit(radix)?)))
 }
 
 /// JavaScript `ToInt32`.
@@ -68,7 +72,13 @@ const fn is_js_space(c: char) -> bool {
     matches!(
         c,
         '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
     )
 }
 

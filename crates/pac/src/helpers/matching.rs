@@ -11,8 +11,7 @@ pub(crate) fn dns_domain_is(host: &str, domain: &str) -> bool {
 /// `localHostOrDomainIs(host, hostdom)`: the same name, or `host` followed by
 /// a dot starts `hostdom` (an unqualified name matches its qualified form).
 pub(crate) fn local_host_or_domain_is(host: &str, hostdom: &str) -> bool {
-    host == hostdom
-        || hostdom.strip_prefix(host).is_some_and(|rest| rest.starts_with('.'))
+    host == hostdom || hostdom.strip_prefix(host).is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// `dnsDomainLevels(host)`: the number of dots.

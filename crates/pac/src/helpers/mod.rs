@@ -83,9 +83,8 @@ fn install_matching(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
         u32::try_from(matching::dns_domain_levels(&host)).unwrap_or(u32::MAX)
     })?;
     let factory: Function<'_> = ctx.eval(SHEXP_FACTORY)?;
-    let to_source = Function::new(ctx.clone(), |shexp: Coerced<String>| {
-        matching::shexp_regex_source(&shexp)
-    })?;
+    let to_source =
+        Function::new(ctx.clone(), |shexp: Coerced<String>| matching::shexp_regex_source(&shexp))?;
     let shexp: Function<'_> = factory.call((to_source,))?;
     ctx.globals().set("shExpMatch", shexp)
 }
@@ -97,9 +96,13 @@ fn install_net<'js>(ctx: &Ctx<'js>, env: &PacEnvironment) -> rquickjs::Result<()
     })?;
     set(ctx, "convert_addr", |ipchars: Coerced<String>| net::convert_addr(&ipchars))?;
     let resolver = Arc::clone(&env.resolver);
-    set(ctx, "isInNet", move |host: Coerced<String>, pattern: Coerced<String>, mask: Coerced<String>| {
-        net::is_in_net(&host, &pattern, &mask, |h| dns::dns_resolve(resolver.as_ref(), h))
-    })?;
+    set(
+        ctx,
+        "isInNet",
+        move |host: Coerced<String>, pattern: Coerced<String>, mask: Coerced<String>| {
+            net::is_in_net(&host, &pattern, &mask, |h| dns::dns_resolve(resolver.as_ref(), h))
+        },
+    )?;
     set(ctx, "isInNetEx", |ip: Opt<Value<'js>>, prefix: Opt<Value<'js>>| {
         match (string_arg(&ip), string_arg(&prefix)) {
             (Some(ip), Some(prefix)) => net::is_in_net_ex(&ip, &prefix),
@@ -156,9 +159,11 @@ enum TimeHelper {
 
 fn install_time<'js>(ctx: &Ctx<'js>, env: &PacEnvironment) -> rquickjs::Result<()> {
     let factory: Function<'js> = ctx.eval(TIME_FACTORY)?;
-    for (name, helper) in
-        [("weekdayRange", TimeHelper::Weekday), ("dateRange", TimeHelper::Date), ("timeRange", TimeHelper::Time)]
-    {
+    for (name, helper) in [
+        ("weekdayRange", TimeHelper::Weekday),
+        ("dateRange", TimeHelper::Date),
+        ("timeRange", TimeHelper::Time),
+    ] {
         let clock = Arc::clone(&env.clock);
         let native = Function::new(
             ctx.clone(),

@@ -39,7 +39,9 @@ pub(crate) fn convert_addr(ipchars: &str) -> i32 {
 fn dotted_quad(ipaddr: &str) -> Option<bool> {
     let parts: Vec<&str> = ipaddr.split('.').collect();
     let shaped = parts.len() == 4
-        && parts.iter().all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+        && parts
+            .iter()
+            .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
     shaped.then(|| parts.iter().all(|p| p.parse::<u32>().is_ok_and(|n| n <= 255)))
 }
 
@@ -162,10 +164,14 @@ mod tests {
     #[test]
     fn sort_puts_ipv6_first() {
         assert_eq!(
-            sort_ip_address_list("10.2.3.9;2001:4898:28:3:201:2ff:feea:fc14;::1;127.0.0.1;::9").as_deref(),
+            sort_ip_address_list("10.2.3.9;2001:4898:28:3:201:2ff:feea:fc14;::1;127.0.0.1;::9")
+                .as_deref(),
             Some("::1;::9;2001:4898:28:3:201:2ff:feea:fc14;10.2.3.9;127.0.0.1")
         );
-        assert_eq!(sort_ip_address_list(" 10.0.0.2 ; 10.0.0.1").as_deref(), Some("10.0.0.1;10.0.0.2"));
+        assert_eq!(
+            sort_ip_address_list(" 10.0.0.2 ; 10.0.0.1").as_deref(),
+            Some("10.0.0.1;10.0.0.2")
+        );
         assert_eq!(sort_ip_address_list("10.0.0.1;foo"), None);
         assert_eq!(sort_ip_address_list(""), None);
         assert_eq!(sort_ip_address_list(";;"), None);

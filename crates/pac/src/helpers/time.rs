@@ -208,7 +208,10 @@ mod tests {
             Civil { year: 2024, month: 1, day: 29, hour: 23, minute: 59, second: 58, weekday: 4 }
         );
         let west = at((2024, 1, 1), (3, 0, 0), -300);
-        assert_eq!((west.local.year, west.local.month, west.local.day, west.local.hour), (2023, 11, 31, 22));
+        assert_eq!(
+            (west.local.year, west.local.month, west.local.day, west.local.hour),
+            (2023, 11, 31, 22)
+        );
         assert_eq!(west.local.weekday, 0);
         assert_eq!(civil_from_unix_ms(-1).year, 1969);
     }
