@@ -9,7 +9,7 @@ use crate::context::{CookieContext, Reader};
 use crate::cookie::{Cookie, Priority, SameSite};
 use crate::domain::{index_key, is_trustworthy};
 use crate::error::{Error, Rejection};
-use crate::events::{ChangeCause, CookieChange};
+use crate::events::ChangeCause;
 use crate::insert::{Source, store_cookie};
 use crate::jar::CookieJar;
 use crate::parse::set_cookie::{MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES, trim_ws};
@@ -283,8 +283,7 @@ impl CookieJar {
             let removed = store
                 .remove_in_bucket(&key, |c| c.name() == name && is_included(c, &req, &ctx, now));
             let n = removed.len();
-            changes
-                .extend(removed.into_iter().map(|c| CookieChange::new(c, ChangeCause::Explicit)));
+            changes.extend(removed, ChangeCause::Explicit);
             n
         }))
     }

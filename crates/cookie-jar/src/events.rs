@@ -89,3 +89,44 @@ pub type Listener = Arc<dyn Fn(&CookieChange) + Send + Sync>;
 /// event, but a persistent store must write it, as Chromium's
 /// `UpdateCookieAccessTime` does.
 pub type AccessListener = Arc<dyn Fn(&Cookie) + Send + Sync>;
+
+/// The changes one jar operation records, for delivery once it is done. When
+/// nobody listens (no listener, no subscriber) nothing is recorded, so no
+/// event is built (and no stored cookie is cloned for one).
+pub(crate) struct Changes {
+    list: Vec<CookieChange>,
+    wanted: bool,
+}
+
+impl Changes {
+    /// A log that records only when `wanted`.
+    pub(crate) const fn new(wanted: bool) -> Self {
+        Self { list: Vec::new(), wanted }
+    }
+
+    /// Records one change.
+    pub(crate) fn push(&mut self, cookie: Cookie, cause: ChangeCause) {
+        if self.wanted {
+            self.list.push(CookieChange::new(cookie, cause));
+        }
+    }
+
+    /// Records one change of a cookie the caller keeps (cloned only if wanted).
+    pub(crate) fn push_clone(&mut self, cookie: &Cookie, cause: ChangeCause) {
+        if self.wanted {
+            self.list.push(CookieChange::new(cookie.clone(), cause));
+        }
+    }
+
+    /// Records that every cookie of `cookies` changed for `cause`.
+    pub(crate) fn extend(&mut self, cookies: Vec<Cookie>, cause: ChangeCause) {
+        if self.wanted {
+            self.list.extend(cookies.into_iter().map(|c| CookieChange::new(c, cause)));
+        }
+    }
+
+    /// The recorded changes, in order.
+    pub(crate) fn into_vec(self) -> Vec<CookieChange> {
+        self.list
+    }
+}

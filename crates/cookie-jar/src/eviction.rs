@@ -22,17 +22,13 @@
 //!   limit).
 
 use crate::cookie::{Cookie, Priority};
-use crate::events::{ChangeCause, CookieChange};
+use crate::events::{ChangeCause, Changes};
 use crate::jar::Policy;
 use crate::store::Store;
 use crate::time::Timestamp;
 
 /// Removes every expired cookie in the jar (cause `expired`).
-pub(crate) fn remove_expired_everywhere(
-    store: &mut Store,
-    now: Timestamp,
-    changes: &mut Vec<CookieChange>,
-) {
+pub(crate) fn remove_expired_everywhere(store: &mut Store, now: Timestamp, changes: &mut Changes) {
     let removed = store.remove_all(|c| c.is_expired(now));
     record(changes, removed, ChangeCause::Expired);
 }
@@ -42,7 +38,7 @@ pub(crate) fn remove_expired_in(
     store: &mut Store,
     key: &str,
     now: Timestamp,
-    changes: &mut Vec<CookieChange>,
+    changes: &mut Changes,
 ) {
     if store.bucket(key).is_some_and(|b| b.iter().any(|c| c.is_expired(now))) {
         let removed = store.remove_in_bucket(key, |c| c.is_expired(now));
@@ -50,8 +46,8 @@ pub(crate) fn remove_expired_in(
     }
 }
 
-fn record(changes: &mut Vec<CookieChange>, removed: Vec<Cookie>, cause: ChangeCause) {
-    changes.extend(removed.into_iter().map(|c| CookieChange::new(c, cause)));
+fn record(changes: &mut Changes, removed: Vec<Cookie>, cause: ChangeCause) {
+    changes.extend(removed, cause);
 }
 
 /// Runs the limits after a cookie was stored in bucket `key`.
@@ -61,7 +57,7 @@ pub(crate) fn after_insert(
     partition: Option<&str>,
     now: Timestamp,
     policy: &Policy,
-    changes: &mut Vec<CookieChange>,
+    changes: &mut Changes,
 ) {
     match partition {
         None => {
@@ -77,12 +73,7 @@ fn same_cookie(a: &Cookie, b: &Cookie) -> bool {
     a.is_equivalent(b) && a.creation() == b.creation()
 }
 
-fn remove_selected(
-    store: &mut Store,
-    key: &str,
-    selected: &[Cookie],
-    changes: &mut Vec<CookieChange>,
-) {
+fn remove_selected(store: &mut Store, key: &str, selected: &[Cookie], changes: &mut Changes) {
     if selected.is_empty() {
         return;
     }
@@ -95,8 +86,12 @@ fn domain_limit(
     key: &str,
     now: Timestamp,
     policy: &Policy,
-    changes: &mut Vec<CookieChange>,
+    changes: &mut Changes,
 ) {
+    // The bucket's length bounds its unpartitioned count: most inserts stop here.
+    if store.bucket(key).is_none_or(|b| b.len() <= policy.domain_max) {
+        return;
+    }
     let count = |store: &Store| {
         store.bucket(key).map_or(0, |b| b.iter().filter(|c| !c.partitioned()).count())
     };
@@ -161,7 +156,7 @@ fn partition_limit(
     partition: &str,
     now: Timestamp,
     policy: &Policy,
-    changes: &mut Vec<CookieChange>,
+    changes: &mut Changes,
 ) {
     let in_partition = |c: &Cookie| c.partition_key() == Some(partition);
     let stats = |store: &Store| {
@@ -193,23 +188,27 @@ fn partition_limit(
     remove_selected(store, key, &selected, changes);
 }
 
-fn global_limit(
-    store: &mut Store,
-    now: Timestamp,
-    policy: &Policy,
-    changes: &mut Vec<CookieChange>,
-) {
+fn global_limit(store: &mut Store, now: Timestamp, policy: &Policy, changes: &mut Changes) {
     if store.unpartitioned_len() <= policy.global_max {
         return;
     }
-    let removed = store.remove_all(|c| !c.partitioned() && c.is_expired(now));
-    record(changes, removed, ChangeCause::Expired);
+    // Over the limit, each insert would sweep the jar; the store's bounds say
+    // when a sweep can find nothing, and it is skipped then (same outcome).
+    if store.may_have_expired(now) {
+        let removed = store.remove_all(|c| !c.partitioned() && c.is_expired(now));
+        record(changes, removed, ChangeCause::Expired);
+    }
     let total = store.unpartitioned_len();
     if total <= policy.global_max {
         return;
     }
     let goal = total - policy.global_max.saturating_sub(policy.global_purge);
     let safe_since = now.saturating_add_seconds(-policy.global_safe_days.saturating_mul(86_400));
+    // Chromium's `earliest_access_time_` test: with every cookie accessed
+    // within the safe window there is no candidate.
+    if !store.may_have_access_before(safe_since) {
+        return;
+    }
     let mut candidates: Vec<Cookie> = store
         .iter()
         .filter(|c| !c.partitioned() && c.last_access() < safe_since)
@@ -221,4 +220,7 @@ fn global_limit(
         let key = crate::domain::index_key(c.domain()).to_owned();
         remove_selected(store, &key, std::slice::from_ref(&c), changes);
     }
+    // Exact bounds again, so the next insert skips this scan unless a
+    // candidate is left.
+    store.recompute_bounds();
 }

@@ -5,7 +5,7 @@ use crate::context::Reader;
 use crate::cookie::Cookie;
 use crate::domain::{domain_match, index_key};
 use crate::error::Rejection;
-use crate::events::{ChangeCause, CookieChange};
+use crate::events::{ChangeCause, Changes};
 use crate::jar::Policy;
 use crate::rules::path_match;
 use crate::store::Store;
@@ -50,33 +50,44 @@ pub(crate) fn store_cookie(
     source: &Source,
     now: Timestamp,
     policy: &Policy,
-    changes: &mut Vec<CookieChange>,
+    changes: &mut Changes,
 ) -> Result<(), Rejection> {
+    // One registrable-domain lookup per insert: the key serves every step below.
     let key = index_key(cookie.domain()).to_owned();
+    // One pass over the bucket: the two protections and the equivalent cookie.
+    let mut equivalent = None;
     if let Some(bucket) = store.bucket(&key) {
-        if !source.trustworthy {
-            let shadows_secure = bucket.iter().any(|old| {
-                old.secure()
-                    && old.name() == cookie.name()
-                    && old.partition_key() == cookie.partition_key()
-                    && (domain_match(old.domain(), cookie.domain())
-                        || domain_match(cookie.domain(), old.domain()))
-                    && path_match(cookie.path(), old.path())
-            });
-            if shadows_secure {
-                return Err(Rejection::OverwriteSecure);
+        let check_secure = !source.trustworthy;
+        let check_http_only = source.reader == Reader::Script;
+        let (mut shadows_secure, mut replaces_http_only) = (false, false);
+        for (i, old) in bucket.iter().enumerate() {
+            if check_secure
+                && !shadows_secure
+                && old.secure()
+                && old.name() == cookie.name()
+                && old.partition_key() == cookie.partition_key()
+                && (domain_match(old.domain(), cookie.domain())
+                    || domain_match(cookie.domain(), old.domain()))
+                && path_match(cookie.path(), old.path())
+            {
+                shadows_secure = true;
+            }
+            if equivalent.is_none() && old.is_equivalent(&cookie) {
+                equivalent = Some(i);
+                replaces_http_only = check_http_only && old.http_only();
             }
         }
-        if source.reader == Reader::Script
-            && bucket.iter().any(|old| old.http_only() && old.is_equivalent(&cookie))
-        {
+        if shadows_secure {
+            return Err(Rejection::OverwriteSecure);
+        }
+        if replaces_http_only {
             return Err(Rejection::OverwriteHttpOnly);
         }
     }
     let expired = cookie.is_expired(now);
-    let cause = match store.take_equivalent(&cookie) {
+    let cause = match equivalent.map(|at| store.take_at(&key, at)) {
         Some(old) if expired => {
-            changes.push(CookieChange::new(old, ChangeCause::ExpiredOverwrite));
+            changes.push(old, ChangeCause::ExpiredOverwrite);
             return Ok(());
         }
         Some(old) => {
@@ -92,7 +103,7 @@ pub(crate) fn store_cookie(
             } else {
                 cookie.set_creation(store.unique_creation(now));
             }
-            changes.push(CookieChange::new(old, ChangeCause::Overwrite));
+            changes.push(old, ChangeCause::Overwrite);
             cause
         }
         None if expired => return Ok(()),
@@ -101,9 +112,9 @@ pub(crate) fn store_cookie(
             ChangeCause::Inserted
         }
     };
+    changes.push_clone(&cookie, cause);
     let partition = cookie.partition_key().map(str::to_owned);
-    changes.push(CookieChange::new(cookie.clone(), cause));
-    store.insert(cookie);
+    store.insert_in(&key, cookie);
     crate::eviction::after_insert(store, &key, partition.as_deref(), now, policy, changes);
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
 
 use crate::cookie::Cookie;
-use crate::events::{AccessListener, CookieChange, Listener};
+use crate::events::{AccessListener, ChangeCause, Changes, CookieChange, Listener};
 use crate::store::Store;
 use crate::time::{Clock, SystemClock, Timestamp};
 
@@ -204,9 +204,7 @@ impl CookieJar {
         self.with_store(|store, _, changes| {
             let removed = store.remove_all(|_| true);
             let n = removed.len();
-            changes.extend(
-                removed.into_iter().map(|c| CookieChange::new(c, crate::ChangeCause::Explicit)),
-            );
+            changes.extend(removed, ChangeCause::Explicit);
             n
         })
     }
@@ -219,7 +217,7 @@ impl CookieJar {
     /// changes it recorded to listeners (still under the lock) and subscribers.
     pub(crate) fn with_store<R>(
         &self,
-        f: impl FnOnce(&mut Store, Timestamp, &mut Vec<CookieChange>) -> R,
+        f: impl FnOnce(&mut Store, Timestamp, &mut Changes) -> R,
     ) -> R {
         self.with_store_accessed(|store, now, changes, _| f(store, now, changes))
     }
@@ -228,11 +226,15 @@ impl CookieJar {
     /// (delivered to access listeners first, then the changes).
     pub(crate) fn with_store_accessed<R>(
         &self,
-        f: impl FnOnce(&mut Store, Timestamp, &mut Vec<CookieChange>, &mut Vec<Cookie>) -> R,
+        f: impl FnOnce(&mut Store, Timestamp, &mut Changes, &mut Vec<Cookie>) -> R,
     ) -> R {
         let now = self.clock.now();
         let mut inner = self.lock();
-        let mut changes = Vec::new();
+        // Events are built only for someone: a listener or a subscriber that
+        // exists now. (One subscribing while this call runs was never sure to
+        // see its changes.)
+        let wanted = !inner.listeners.is_empty() || self.sender.receiver_count() > 0;
+        let mut changes = Changes::new(wanted);
         let mut accessed = Vec::new();
         let result = f(&mut inner.store, now, &mut changes, &mut accessed);
         for cookie in &accessed {
@@ -240,7 +242,7 @@ impl CookieJar {
                 listener(cookie);
             }
         }
-        for change in changes {
+        for change in changes.into_vec() {
             for listener in &inner.listeners {
                 listener(&change);
             }

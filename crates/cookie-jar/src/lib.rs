@@ -102,6 +102,7 @@ mod domain;
 mod error;
 mod events;
 mod eviction;
+mod fxhash;
 mod http;
 mod insert;
 mod jar;
