@@ -136,6 +136,10 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// The spellchecker refused the input (an unknown language code, a bad
+    /// download URL) or failed (a missing dictionary, a download, I/O).
+    #[error(transparent)]
+    Spellcheck(#[from] sessionkit_spellcheck::Error),
     /// A storage name that is not one of Electron's.
     #[error(
         "unknown storage {name:?}: expected cookies, filesystem, indexdb, localstorage, shadercache, websql, serviceworkers or cachestorage"
@@ -153,6 +157,9 @@ impl Error {
     /// The `sessionkit` command line maps this to exit status 2.
     #[must_use]
     pub fn is_invalid_input(&self) -> bool {
+        if let Self::Spellcheck(e) = self {
+            return e.is_invalid_input();
+        }
         matches!(
             self,
             Self::InvalidPartitionName { .. }

@@ -114,6 +114,7 @@ mod lock;
 mod partition;
 mod registry;
 mod session;
+mod spellchecker;
 mod storage;
 mod user_agent;
 
@@ -135,3 +136,5 @@ pub use sessionkit_cookie_jar::{
 };
 pub use sessionkit_proxy_rules as proxy_rules;
 pub use sessionkit_proxy_rules::{ProxyConfig, ProxyList, ProxyMode, ProxyRules};
+pub use sessionkit_spellcheck as spellcheck;
+pub use sessionkit_spellcheck::{SpellcheckEvent, Spellchecker};

@@ -93,6 +93,8 @@ pub(crate) struct Inner {
     // Declared before the lock so the database is flushed and closed
     // before another process may take the directory.
     stores: Mutex<Stores>,
+    /// `Session::spellchecker()`, made on first use (see spellchecker.rs).
+    spellchecker: Mutex<Option<Arc<sessionkit_spellcheck::Spellchecker>>>,
     _lock: Option<LockFile>,
 }
 
@@ -129,6 +131,7 @@ impl Session {
                     accept_languages: DEFAULT_ACCEPT_LANGUAGES.to_owned(),
                 }),
                 stores: Mutex::new(Stores::default()),
+                spellchecker: Mutex::new(None),
                 _lock: lock,
             }),
         }
@@ -367,6 +370,12 @@ impl Session {
             cookies.flush()?;
         }
         Ok(cleared)
+    }
+
+    pub(crate) fn spellchecker_slot(
+        &self,
+    ) -> MutexGuard<'_, Option<Arc<sessionkit_spellcheck::Spellchecker>>> {
+        self.inner.spellchecker.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn lock_stores(&self) -> MutexGuard<'_, Stores> {
