@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod cookies;
+mod spell;
 
 pub(crate) use cookies::{
     CookiesCommand, ExportArgs, Format, HeaderArgs, ImportArgs, ListArgs, ReceiveArgs, RemoveArgs,
     RequestArgs, SetArgs,
 };
+pub(crate) use spell::{CheckArgs, DictionaryArgs, SpellCommand, SuggestArgs, WordsCommand};
 
 const LONG_ABOUT: &str = "\
 Inspect and manage sessionkit sessions from the shell: Electron's `session` \
@@ -90,6 +92,10 @@ pub(crate) enum Command {
     /// kept between runs, like curl's cookie jar
     #[command(subcommand, long_about = cookies::COOKIES_LONG_ABOUT)]
     Cookies(CookiesCommand),
+    /// Spelling with Hunspell dictionaries and the session's custom
+    /// dictionary (Electron's session spellchecker)
+    #[command(subcommand, long_about = spell::SPELL_LONG_ABOUT)]
+    Spell(SpellCommand),
 }
 
 /// `sessionkit proxy …`

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
             commands::partitions::delete(&cli.global, name)
         }
         Command::Cookies(command) => commands::cookies::run(&cli.global, command),
+        Command::Spell(command) => commands::spell::run(&cli.global, command),
     };
     match result {
         Ok(()) | Err(WriteError::Closed) => ExitCode::SUCCESS,

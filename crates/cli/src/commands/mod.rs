@@ -4,6 +4,7 @@
 pub(crate) mod cookies;
 pub(crate) mod partitions;
 pub(crate) mod proxy;
+pub(crate) mod spell;
 
 use sessionkit::{Error, Sessions};
 
