@@ -16,7 +16,7 @@
 //!   ([`Spellchecker::set_dictionary_download_url`], over a [`Fetch`]).
 //!   Nothing touches the network unless languages were set, checking is
 //!   enabled and a download URL was given.
-//! * Engines: [`Spellbook`] (pure Rust, default) and [`Hunspell`] (the C++
+//! * Engines: [`Spellbook`] (pure Rust, default) and `Hunspell` (the C++
 //!   library, feature `hunspell`) behind the [`Backend`] trait.
 //! * Custom words live in Chromium's `Custom Dictionary.txt` (with its
 //!   `checksum_v1` trailer) in the storage directory; settings in

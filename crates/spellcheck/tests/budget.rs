@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sessionkit_spellcheck::{
-    Backend, DictionaryText, Error, MemoryProvider, Speller, Spellchecker,
+    Backend, DictionaryText, Error, MemoryProvider, Spellchecker, Speller,
 };
 
 #[derive(Debug)]

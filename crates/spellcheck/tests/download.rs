@@ -17,10 +17,11 @@ use sessionkit_spellcheck::{
 use tokio::sync::broadcast::Receiver;
 
 type Routes = Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>>;
+type Log = Arc<Mutex<Vec<String>>>;
 
 /// A server answering from `routes` (404 otherwise); returns its base URL
 /// and the log of requested paths.
-fn serve(routes: Routes) -> Result<(String, Arc<Mutex<Vec<String>>>), std::io::Error> {
+fn serve(routes: Routes) -> Result<(String, Log), std::io::Error> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://{}/dicts/", listener.local_addr()?);
     let log = Arc::new(Mutex::new(Vec::new()));
@@ -43,11 +44,15 @@ fn serve(routes: Routes) -> Result<(String, Arc<Mutex<Vec<String>>>), std::io::E
             }
             let path = request_line.split(' ').nth(1).unwrap_or_default().to_owned();
             seen.lock().expect("log").push(path.clone());
-            let (status, body) =
-                routes.lock().expect("routes").get(&path).cloned().unwrap_or((404, b"nope".to_vec()));
+            let (status, body) = routes
+                .lock()
+                .expect("routes")
+                .get(&path)
+                .cloned()
+                .unwrap_or((404, b"nope".to_vec()));
             // The .dic goes chunked, the rest with a Content-Length.
             let response = if path.ends_with(".dic") && status == 200 {
-                let mut out = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").into_bytes();
+                let mut out = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
                 for chunk in body.chunks(7) {
                     out.extend(format!("{:x}\r\n", chunk.len()).bytes());
                     out.extend(chunk);
@@ -56,7 +61,9 @@ fn serve(routes: Routes) -> Result<(String, Arc<Mutex<Vec<String>>>), std::io::E
                 out.extend(b"0\r\n\r\n");
                 out
             } else {
-                let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+                let mut out =
+                    format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n\r\n", body.len())
+                        .into_bytes();
                 out.extend(&body);
                 out
             };
@@ -95,11 +102,14 @@ fn a_download_is_verified_saved_and_announced_in_order() -> Result<(), Box<dyn s
     checker.set_languages(&["en-US"])?;
     assert!(checker.check("walked")?);
     assert!(!checker.check("walkd")?);
-    assert_eq!(drain(&mut events), [
-        "spellcheck-dictionary-download-begin",
-        "spellcheck-dictionary-download-success",
-        "spellcheck-dictionary-initialized",
-    ]);
+    assert_eq!(
+        drain(&mut events),
+        [
+            "spellcheck-dictionary-download-begin",
+            "spellcheck-dictionary-download-success",
+            "spellcheck-dictionary-initialized",
+        ]
+    );
     assert_eq!(*log.lock().expect("log"), ["/dicts/en_us.aff", "/dicts/en_us.dic"]);
     let saved = dir.path().join(DICTIONARIES_DIR_NAME);
     assert_eq!(fs::read_to_string(saved.join("en_US.aff"))?, EN_AFF);
@@ -131,28 +141,40 @@ fn a_404_or_a_corrupt_dictionary_keeps_the_old_one() -> Result<(), Box<dyn std::
     checker.set_languages(&["fr"])?;
     let err = checker.load_dictionaries().err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("fr_fr.aff: HTTP 404") || err.contains("invalid dictionary"), "{err}");
-    assert_eq!(drain(&mut events), [
-        "spellcheck-dictionary-download-begin",
-        "spellcheck-dictionary-download-failure",
-    ]);
+    assert_eq!(
+        drain(&mut events),
+        ["spellcheck-dictionary-download-begin", "spellcheck-dictionary-download-failure",]
+    );
     // Failures are remembered: no new request until something changes.
     assert!(matches!(checker.check("x"), Err(Error::Unavailable { .. })));
     assert!(drain(&mut events).is_empty());
 
     // A corrupt download (does not load): the old files stay.
-    routes.lock().expect("routes").insert("/dicts/fr_fr.aff".into(), (200, b"SET UTF-8\n".to_vec()));
-    routes.lock().expect("routes").insert("/dicts/fr_fr.dic".into(), (200, b"\xff\xfe not utf-8".to_vec()));
+    routes
+        .lock()
+        .expect("routes")
+        .insert("/dicts/fr_fr.aff".into(), (200, b"SET UTF-8\n".to_vec()));
+    routes
+        .lock()
+        .expect("routes")
+        .insert("/dicts/fr_fr.dic".into(), (200, b"\xff\xfe not utf-8".to_vec()));
     checker.set_dictionary_download_url(&base)?;
     assert!(checker.load_dictionaries().is_err());
-    assert_eq!(drain(&mut events), [
-        "spellcheck-dictionary-download-begin",
-        "spellcheck-dictionary-download-failure",
-    ]);
+    assert_eq!(
+        drain(&mut events),
+        ["spellcheck-dictionary-download-begin", "spellcheck-dictionary-download-failure",]
+    );
     assert_eq!(fs::read(saved.join("fr_FR.dic"))?, b"junk\n\0\n");
 
     // A good download replaces them.
-    routes.lock().expect("routes").insert("/dicts/fr_fr.aff".into(), (200, common::FR_AFF.to_vec()));
-    routes.lock().expect("routes").insert("/dicts/fr_fr.dic".into(), (200, common::FR_DIC.to_vec()));
+    routes
+        .lock()
+        .expect("routes")
+        .insert("/dicts/fr_fr.aff".into(), (200, common::FR_AFF.to_vec()));
+    routes
+        .lock()
+        .expect("routes")
+        .insert("/dicts/fr_fr.dic".into(), (200, common::FR_DIC.to_vec()));
     checker.set_dictionary_download_url(&base)?;
     assert!(checker.check("café")?);
     assert_eq!(fs::read(saved.join("fr_FR.dic"))?, common::FR_DIC);
@@ -179,9 +201,13 @@ fn nothing_is_downloaded_unless_languages_are_set_and_checking_is_on()
 }
 
 #[test]
-fn https_needs_another_fetcher_and_bad_urls_are_refused() -> Result<(), Box<dyn std::error::Error>> {
+fn https_needs_another_fetcher_and_bad_urls_are_refused() -> Result<(), Box<dyn std::error::Error>>
+{
     let checker = Spellchecker::builder().languages(&["en-US"]).build()?;
-    assert!(matches!(checker.set_dictionary_download_url("not a url"), Err(Error::InvalidUrl { .. })));
+    assert!(matches!(
+        checker.set_dictionary_download_url("not a url"),
+        Err(Error::InvalidUrl { .. })
+    ));
     checker.set_dictionary_download_url("https://127.0.0.1:9/")?;
     let err = checker.load_dictionaries().err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("https: scheme is not supported"), "{err}");

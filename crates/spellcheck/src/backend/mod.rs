@@ -16,7 +16,7 @@ use crate::{DictionaryText, Error};
 
 /// A spelling engine: turns a dictionary into a [`Speller`].
 ///
-/// [`Spellbook`] (pure Rust) is the default; [`Hunspell`] (the C++
+/// [`Spellbook`] (pure Rust) is the default; `Hunspell` (the C++
 /// library, `hunspell` feature) is the other. Both pass the same tests.
 pub trait Backend: Send + Sync + fmt::Debug {
     /// A short name for messages (`"spellbook"`, `"hunspell"`).

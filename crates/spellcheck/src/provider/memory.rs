@@ -7,13 +7,16 @@ use super::{DictionaryProvider, DictionaryRequest, LoadedDictionary};
 use crate::Error;
 use crate::languages::{corresponding_language, dictionary_region};
 
+/// The bytes of a `.aff` and a `.dic` file.
+type Files = (Arc<[u8]>, Arc<[u8]>);
+
 /// `.aff`/`.dic` pairs held in memory, keyed by the dictionary a language
 /// uses (so one given for `fr` also serves `fr-FR`): for tests,
 /// embedded dictionaries (`include_bytes!`) and dictionaries fetched by the
 /// application itself.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryProvider {
-    dictionaries: HashMap<&'static str, (Arc<[u8]>, Arc<[u8]>)>,
+    dictionaries: HashMap<&'static str, Files>,
 }
 
 impl MemoryProvider {
