@@ -114,6 +114,26 @@ pub enum Error {
         #[source]
         source: sessionkit_proxy_rules::ResolveError,
     },
+    /// A mandatory PAC script (`pac_script` mode) could not be fetched,
+    /// did not load, or failed for this URL.
+    ///
+    /// Electron's `resolveProxy` resolves with `""` and requests fail with
+    /// `ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`.
+    #[error("cannot resolve the proxy for {url}: {source}")]
+    PacResolve {
+        /// The URL being resolved.
+        url: String,
+        /// What went wrong with the script.
+        #[source]
+        source: sessionkit_pac::PacError,
+    },
+    /// `force_reload_proxy_config` could not fetch or load the PAC script.
+    #[error("cannot reload the proxy configuration: {source}")]
+    PacReload {
+        /// What went wrong with the script.
+        #[source]
+        source: sessionkit_pac::PacError,
+    },
     /// The session's cookie database could not be opened or written: sled
     /// failed (I/O, another process has it open, its own corruption check),
     /// or a stored cookie does not decode. A corrupt store is reported,

@@ -91,6 +91,68 @@
 //! # }
 //! ```
 //!
+//! # PAC scripts
+//!
+//! A `pac_script` configuration ([`ProxyConfig::pac_script`]) and
+//! `auto_detect` (WPAD: the script at [`WPAD_URL`], `http://wpad/wpad.dat`)
+//! give the session one PAC resolver ([`pac::PacResolver`]), built by
+//! [`Session::set_proxy`] and used by every resolution until the next call.
+//! The script is fetched on the first resolution — `http:` and `https:`
+//! with reqwest, directly (never through a proxy), within 30 s, status 200
+//! only, at most 1 MiB, no cache, no authentication, decoded by the
+//! `Content-Type` charset (else a byte-order mark, else ISO-8859-1);
+//! `data:` and `file:` too — compiled once in a sandboxed QuickJS engine,
+//! and `FindProxyForURL` runs per URL. Localhost, loopback and link-local
+//! URLs are `DIRECT` without asking the script, as in Chromium.
+//! [`Session::force_reload_proxy_config`] (Electron's
+//! `ses.forceReloadProxyConfig()`) fetches the script again.
+//!
+//! **Failure.** When the script cannot be fetched, does not load, throws,
+//! times out or returns a non-string:
+//!
+//! | mode | [`PacFailureMode::Mandatory`] | [`PacFailureMode::FallBackToDirect`] |
+//! |---|---|---|
+//! | who | Electron's `pac_script` — the default for `pac_script` | Chrome's `--proxy-pac-url`; `auto_detect` by default |
+//! | [`Session::resolve_proxy`] | [`Error::PacResolve`] (Electron's `resolveProxy` gives `""`, requests fail with `ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`) | `DIRECT` |
+//!
+//! Choose with [`Session::set_proxy_with`] and [`ProxyOptions::pac_failure`].
+//! A script that returns `""` or garbage gives `DIRECT` in both modes.
+//!
+//! **Threads.** Evaluation blocks: [`Session::resolve_proxy`] runs it on
+//! the calling thread (on the resolver's worker, one call at a time, while
+//! the caller waits). In async code use [`Session::resolve_proxy_async`],
+//! which sends the wait to Tokio's small blocking pool (`spawn_blocking`)
+//! so the runtime's workers never block.
+//!
+//! ```
+//! use sessionkit::{PacFailureMode, ProxyConfig, ProxyOptions, Sessions};
+//! use url::Url;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! let sessions = Sessions::new(dir.path())?;
+//! let ses = sessions.from_partition("pac", Default::default())?;
+//! let script = "function FindProxyForURL(url, host) {
+//!     return dnsDomainIs(host, '.corp.example') ? 'DIRECT' : 'PROXY proxy.corp.example:8080';
+//! }";
+//! ses.set_proxy(ProxyConfig::pac_script(format!("data:,{}", script.replace('%', "%25"))));
+//! let resolve = |u: &str| -> Result<String, Box<dyn std::error::Error>> {
+//!     Ok(ses.resolve_proxy(&Url::parse(u)?)?.to_pac_string())
+//! };
+//! assert_eq!(resolve("https://example.com/")?, "PROXY proxy.corp.example:8080");
+//! assert_eq!(resolve("http://wiki.corp.example/")?, "DIRECT");
+//! assert_eq!(resolve("http://localhost:8080/")?, "DIRECT");
+//!
+//! // A script that throws: Electron fails; Chrome goes DIRECT.
+//! let broken = ProxyConfig::pac_script("data:,function%20FindProxyForURL(){throw%201}");
+//! ses.set_proxy(broken.clone());
+//! assert!(resolve("https://example.com/").is_err());
+//! ses.set_proxy_with(broken, ProxyOptions::new().pac_failure(PacFailureMode::FallBackToDirect));
+//! assert_eq!(resolve("https://example.com/")?, "DIRECT");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Deviation
 //!
 //! * Persistent names are keyed after folding, so two spellings never share a
@@ -100,8 +162,12 @@
 //! * Before [`Session::set_proxy`] a session goes direct; Electron follows
 //!   the system settings, which sessionkit does not read yet.
 //! * [`Session::resolve_proxy`] returns an error where Electron resolves with
-//!   `""` (a PAC script, an unreadable configuration); an *empty list* still
-//!   prints as `""`.
+//!   `""` (a failed mandatory PAC script, an unreadable configuration); an
+//!   *empty list* still prints as `""`.
+//! * PAC scripts at `file:` URLs are read; Chromium's network service
+//!   refuses them. `auto_detect` tries only DNS WPAD ([`WPAD_URL`]), not
+//!   DHCP, and a loaded script is not refreshed after 12 hours or on
+//!   network changes: call [`Session::force_reload_proxy_config`].
 //! * The default user agent is `sessionkit/<version>`, not a Chrome string.
 
 #![deny(missing_docs)]
@@ -111,6 +177,8 @@ mod cookies;
 mod data_dir;
 mod error;
 mod lock;
+mod pac_fetch;
+mod pac_mode;
 mod partition;
 mod registry;
 mod session;
@@ -122,6 +190,7 @@ pub use cookies::{Cookies, DATABASE_DIR_NAME};
 pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
 pub use error::{Error, InUseBy};
 pub use lock::LOCK_FILE_NAME;
+pub use pac_mode::{PacFailureMode, ProxyOptions, WPAD_URL};
 pub use partition::{MAX_DIR_NAME_LEN, MAX_PARTITION_NAME_LEN, PERSIST_PREFIX};
 pub use registry::{PartitionInfo, Sessions, data_dir, set_data_dir};
 pub use session::{PartitionOptions, Session};
@@ -134,6 +203,7 @@ pub use sessionkit_cookie_jar as cookie_jar;
 pub use sessionkit_cookie_jar::{
     Cookie, CookieContext, CookieDetails, CookieFilter, CookieJar, SameSite,
 };
+pub use sessionkit_pac as pac;
 pub use sessionkit_proxy_rules as proxy_rules;
 pub use sessionkit_proxy_rules::{ProxyConfig, ProxyList, ProxyMode, ProxyRules};
 pub use sessionkit_spellcheck as spellcheck;

@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::cookies::{CookieStore, Cookies, open_database};
 use crate::lock::LockFile;
+use crate::pac_mode::{ProxyOptions, ProxyState};
 use crate::storage::{ClearStorageOptions, ClearedStorage, StorageKind, remove_host_cookies};
 use crate::user_agent::{DEFAULT_ACCEPT_LANGUAGES, check_header_value, default_user_agent};
 use crate::{Error, registry};
@@ -108,7 +109,7 @@ struct Stores {
 }
 
 struct NetSettings {
-    proxy: ProxyConfig,
+    proxy: ProxyState,
     user_agent: String,
     accept_languages: String,
 }
@@ -126,7 +127,7 @@ impl Session {
                 storage_path,
                 options,
                 net: RwLock::new(NetSettings {
-                    proxy: ProxyConfig::direct(),
+                    proxy: ProxyState::direct(),
                     user_agent: default_user_agent(),
                     accept_languages: DEFAULT_ACCEPT_LANGUAGES.to_owned(),
                 }),
@@ -229,17 +230,39 @@ impl Session {
     /// would follow the command-line switches or the system settings instead;
     /// sessionkit does not read the OS settings yet.
     ///
+    /// In `pac_script` and `auto_detect` modes the session gets one PAC
+    /// resolver, used by every resolution until the next call; the script
+    /// is fetched on first use. A PAC failure is mandatory in `pac_script`
+    /// mode, as in Electron; see [`set_proxy_with`](Self::set_proxy_with)
+    /// for Chrome's fall-back to DIRECT, and the crate's *PAC* section.
+    ///
     /// Electron: `ses.setProxy(config)`. Electron's advice to call
     /// `closeAllConnections()` afterwards will apply here too once the
     /// session pools connections.
     pub fn set_proxy(&self, config: ProxyConfig) {
-        self.write_net().proxy = config;
+        self.set_proxy_with(config, ProxyOptions::default());
+    }
+
+    /// [`set_proxy`](Self::set_proxy) with options Electron's `ProxyConfig`
+    /// has no field for: what a PAC failure gives
+    /// ([`ProxyOptions::pac_failure`]), the PAC sandbox's environment and
+    /// limits.
+    pub fn set_proxy_with(&self, config: ProxyConfig, options: ProxyOptions) {
+        let state = ProxyState::new(config, options);
+        // The old resolver (and its worker thread) goes outside the lock.
+        let _old = std::mem::replace(&mut self.write_net().proxy, state);
     }
 
     /// The current proxy configuration.
     #[must_use]
     pub fn proxy_config(&self) -> ProxyConfig {
-        self.read_net().proxy.clone()
+        self.read_net().proxy.config().clone()
+    }
+
+    /// The options given with the current proxy configuration.
+    #[must_use]
+    pub fn proxy_options(&self) -> ProxyOptions {
+        self.read_net().proxy.options().clone()
     }
 
     /// The proxies a request to `url` would try, in order. Its `Display` is
@@ -249,14 +272,62 @@ impl Session {
     ///
     /// Electron: `ses.resolveProxy(url)`.
     ///
+    /// In the PAC modes this runs the script and blocks the calling thread
+    /// (the first call also fetches it); async code uses
+    /// [`resolve_proxy_async`](Self::resolve_proxy_async).
+    ///
     /// # Errors
     ///
-    /// [`Error::ResolveProxy`] when the configuration can't be resolved here
-    /// (a PAC script needs an evaluator; system settings are not read).
-    /// Electron resolves with `""` in those cases; sessionkit says why.
+    /// [`Error::PacResolve`] when a mandatory PAC script can't be fetched or
+    /// fails; [`Error::ResolveProxy`] when the configuration can't be
+    /// resolved here (system settings are not read). Electron resolves with
+    /// `""` in those cases; sessionkit says why.
     pub fn resolve_proxy(&self, url: &Url) -> Result<ProxyList, Error> {
-        let config = self.proxy_config();
-        config.resolve(url).map_err(|source| Error::ResolveProxy { url: url.to_string(), source })
+        let resolution = self.read_net().proxy.resolution();
+        resolution.resolve(url)
+    }
+
+    /// [`resolve_proxy`](Self::resolve_proxy) without blocking the async
+    /// runtime: a PAC evaluation (or fetch) runs on Tokio's blocking pool
+    /// (`spawn_blocking`; on a thread of its own when not called inside a
+    /// Tokio runtime). Other modes answer at once.
+    ///
+    /// Electron: `await ses.resolveProxy(url)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`resolve_proxy`](Self::resolve_proxy).
+    pub async fn resolve_proxy_async(&self, url: &Url) -> Result<ProxyList, Error> {
+        let resolution = self.read_net().proxy.resolution();
+        resolution.resolve_async(url).await
+    }
+
+    /// Fetches and compiles the PAC script again now (nothing to do in the
+    /// other modes). Blocks the calling thread; see
+    /// [`force_reload_proxy_config_async`](Self::force_reload_proxy_config_async).
+    ///
+    /// Electron: `ses.forceReloadProxyConfig()`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PacReload`] when the script can't be fetched or doesn't
+    /// load. The old script is not used any more: a mandatory configuration
+    /// then fails every resolution (retried after 8 s, 32 s, 2 min, then
+    /// every 4 h), a fall-back one goes DIRECT.
+    pub fn force_reload_proxy_config(&self) -> Result<(), Error> {
+        let resolution = self.read_net().proxy.resolution();
+        resolution.force_reload()
+    }
+
+    /// [`force_reload_proxy_config`](Self::force_reload_proxy_config) on
+    /// Tokio's blocking pool.
+    ///
+    /// # Errors
+    ///
+    /// As [`force_reload_proxy_config`](Self::force_reload_proxy_config).
+    pub async fn force_reload_proxy_config_async(&self) -> Result<(), Error> {
+        let resolution = self.read_net().proxy.resolution();
+        resolution.force_reload_async().await
     }
 
     /// Overrides the user agent and, when given, the Accept-Language list

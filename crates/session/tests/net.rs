@@ -53,13 +53,14 @@ fn electron_style_config_with_every_rule_invalid_resolves_to_empty() {
 }
 
 #[test]
-fn pac_script_is_an_error_not_an_empty_string() {
+fn failed_pac_script_is_an_error_not_an_empty_string() {
     let (_dir, session) = session();
-    session.set_proxy(ProxyConfig::pac_script(Url::parse("http://wpad/wpad.dat").expect("url")));
+    // Mandatory PAC (Electron): a script that throws fails the resolution.
+    session.set_proxy(ProxyConfig::pac_script("data:,function%20FindProxyForURL(){throw%201}"));
     let err = session
         .resolve_proxy(&Url::parse("http://example.com/").expect("url"))
-        .expect_err("no PAC evaluator");
-    assert!(matches!(err, Error::ResolveProxy { .. }), "{err}");
+        .expect_err("the script throws");
+    assert!(matches!(err, Error::PacResolve { .. }), "{err}");
     assert!(!err.is_invalid_input());
     assert!(err.to_string().contains("http://example.com/"), "{err}");
 }
