@@ -246,10 +246,10 @@ impl CookieJar {
         self.with_store(|store, now, changes| {
             let cap = now.saturating_add_seconds(policy.max_age_days.saturating_mul(86_400));
             let draft = Draft {
-                name,
-                value,
+                name: name.into(),
+                value: value.into(),
                 domain: Some(domain),
-                path: Some(&path),
+                path: Some(path.as_str().into()),
                 prefix_root_path,
                 expiry: expiry.map(|e| e.min(cap)),
                 secure,
@@ -258,7 +258,7 @@ impl CookieJar {
                 priority: Priority::Medium,
                 partitioned: false,
             };
-            let cookie = create(&draft, &url, &ctx, now)?;
+            let cookie = create(draft, &url, &ctx, now)?;
             store_cookie(store, cookie, &source, now, &policy, changes)
         })
         .map_err(Error::from)

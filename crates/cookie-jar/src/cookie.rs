@@ -151,7 +151,8 @@ impl Cookie {
     /// [`set_cookie`](crate::CookieJar::set_cookie) for the full rules.
     #[must_use]
     pub fn from_parts(parts: CookieParts) -> Self {
-        let mut domain = parts.domain.to_ascii_lowercase();
+        let mut domain = parts.domain;
+        domain.make_ascii_lowercase();
         if domain.starts_with('.') {
             domain.remove(0);
         }
@@ -304,10 +305,16 @@ impl Cookie {
     /// Same identity: name, domain, host-only flag, path and partition key.
     #[must_use]
     pub fn is_equivalent(&self, other: &Self) -> bool {
-        self.name == other.name
-            && self.domain == other.domain
-            && self.host_only == other.host_only
+        // What the cookie holds inline first (flag, lengths), so that most
+        // non-equivalent cookies are told apart without reading their strings.
+        self.host_only == other.host_only
+            && self.name.len() == other.name.len()
+            && self.path.len() == other.path.len()
+            && self.domain.len() == other.domain.len()
+            && self.partition_key.is_some() == other.partition_key.is_some()
+            && short_eq(&self.name, &other.name)
             && self.path == other.path
+            && self.domain == other.domain
             && self.partition_key == other.partition_key
     }
 
@@ -331,6 +338,13 @@ impl Cookie {
     pub(crate) const fn size(&self) -> usize {
         self.name.len() + self.value.len()
     }
+}
+
+/// String equality that compares short strings inline, byte by byte.
+#[inline]
+fn short_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
 }
 
 #[derive(Serialize, Deserialize)]

@@ -20,7 +20,10 @@ pub(crate) fn canonical_host(url: &Url) -> Option<String> {
 
 /// Is this canonical host an IP address literal?
 pub(crate) fn is_ip(host: &str) -> bool {
-    host.starts_with('[') || host.parse::<Ipv4Addr>().is_ok()
+    // A dotted IPv4 address ends in a digit: most names are refused before parsing.
+    host.starts_with('[')
+        || (host.as_bytes().last().is_some_and(u8::is_ascii_digit)
+            && host.parse::<Ipv4Addr>().is_ok())
 }
 
 /// RFC 6265bis §5.1.3 domain-match: `host` equals `domain`, or `host` ends with
@@ -72,8 +75,13 @@ pub(crate) fn is_trustworthy(url: &Url) -> bool {
     }
     match url.host() {
         Some(Host::Domain(d)) => {
-            let d = d.strip_suffix('.').unwrap_or(d).to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
+            // Compared without allocating: the name itself or `*.localhost`,
+            // any case, one trailing dot ignored.
+            let d = d.strip_suffix('.').unwrap_or(d).as_bytes();
+            let suffix = b".localhost";
+            d.eq_ignore_ascii_case(&suffix[1..])
+                || (d.len() > suffix.len()
+                    && d[d.len() - suffix.len()..].eq_ignore_ascii_case(suffix))
         }
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
@@ -100,17 +108,30 @@ pub(crate) fn site_of(url: &Url) -> Option<String> {
 ///   accepts only its own name, as a host-only cookie;
 /// - otherwise the domain must domain-match the host and lie within the host's
 ///   registrable domain (so public suffixes such as `org` or `github.io` are refused).
+#[cfg(test)]
 pub(crate) fn resolve_domain(
     host: &str,
     attribute: Option<&str>,
 ) -> Result<(String, bool), Rejection> {
+    Ok(match resolve_cookie_domain(host, attribute)? {
+        None => (host.to_owned(), true),
+        Some(domain) => (domain, false),
+    })
+}
+
+/// [`resolve_domain`] without copying the host: `None` for a host-only cookie
+/// on `host`, or the domain of a domain cookie.
+pub(crate) fn resolve_cookie_domain(
+    host: &str,
+    attribute: Option<&str>,
+) -> Result<Option<String>, Rejection> {
     let Some(raw) = attribute.filter(|a| !a.is_empty()) else {
-        return Ok((host.to_owned(), true));
+        return Ok(None);
     };
     let stripped = raw.strip_prefix('.').unwrap_or(raw);
     if is_ip(host) {
         return if stripped == host || canonicalize(stripped).as_deref() == Some(host) {
-            Ok((host.to_owned(), true))
+            Ok(None)
         } else {
             Err(Rejection::InvalidDomain)
         };
@@ -120,10 +141,10 @@ pub(crate) fn resolve_domain(
         return Err(Rejection::InvalidDomain);
     }
     let Some(host_registrable) = registrable_domain(host) else {
-        return if domain == host { Ok((domain, true)) } else { Err(Rejection::InvalidDomain) };
+        return if domain == host { Ok(None) } else { Err(Rejection::InvalidDomain) };
     };
     if domain_match(host, &domain) && domain_match(&domain, host_registrable) {
-        Ok((domain, false))
+        Ok(Some(domain))
     } else {
         Err(Rejection::InvalidDomain)
     }
@@ -135,6 +156,39 @@ fn canonicalize(domain: &str) -> Option<String> {
     if domain.is_empty() || domain.contains('%') {
         return None;
     }
+    if is_plain_ascii_name(domain) {
+        return Some(domain.to_ascii_lowercase());
+    }
+    canonicalize_slow(domain)
+}
+
+/// A name that host parsing (IDNA UTS #46 mapping, then the IPv4 check) would
+/// only lower-case: non-empty dot-separated labels of ASCII letters, digits and
+/// inner hyphens, at most 63 bytes each, none starting with `xn--` (punycode is
+/// validated by IDNA), and a last label starting with a letter (so it cannot be
+/// read as a number). Anything else takes the full path.
+fn is_plain_ascii_name(domain: &str) -> bool {
+    let mut last = "";
+    for label in domain.split('.') {
+        let bytes = label.as_bytes();
+        let (Some(&first), Some(&end)) = (bytes.first(), bytes.last()) else {
+            return false;
+        };
+        if bytes.len() > 63
+            || first == b'-'
+            || end == b'-'
+            || (bytes.len() >= 4 && bytes[..4].eq_ignore_ascii_case(b"xn--"))
+            || !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return false;
+        }
+        last = label;
+    }
+    last.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// [`canonicalize`] through the URL host parser.
+fn canonicalize_slow(domain: &str) -> Option<String> {
     match Host::parse(domain).ok()? {
         Host::Domain(d) if !d.is_empty() => Some(d.to_ascii_lowercase()),
         Host::Domain(_) => None,
@@ -193,6 +247,63 @@ mod tests {
         assert!(!domain_match("1.2.3.4", "2.3.4"));
         assert!(domain_match("a.b.example", "b.example"));
         assert!(!domain_match("ab.example", "b.example"));
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_host_parsing() {
+        for name in [
+            "example.com",
+            "EXAMPLE.Com",
+            "a-b.example",
+            "a--b.example",
+            "xn--bcher-kva.example",
+            "XN--bcher-kva.example",
+            "xn--.example",
+            "-a.example",
+            "a-.example",
+            "a..b",
+            "a.b.",
+            "1.2.3.4",
+            "1.2.3.com",
+            "example.123",
+            "example.0x1f",
+            "a_b.example",
+            "b\u{fc}cher.example",
+            "\u{212a}.example",
+            &format!("{}.example", "a".repeat(64)),
+            &format!("{}.example", "a".repeat(63)),
+        ] {
+            let fast = is_plain_ascii_name(name).then(|| name.to_ascii_lowercase());
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), canonicalize_slow(name), "{name}");
+            }
+        }
+        assert!(is_plain_ascii_name("Site1.example.com"));
+        assert!(!is_plain_ascii_name("xn--bcher-kva.example"));
+        assert!(!is_plain_ascii_name("example.123"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_matches_host_parsing(name in "[a-zA-Z0-9.-]{1,24}") {
+            if is_plain_ascii_name(&name) {
+                proptest::prop_assert_eq!(
+                    Some(name.to_ascii_lowercase()),
+                    canonicalize_slow(&name)
+                );
+            }
+        }
+
+        #[test]
+        fn trustworthy_without_allocation_matches_lowercasing(
+            host in "(localhost|LocalHost|a|x\\.LOCALHOST|localhost\\.example|xlocalhost)\\.?"
+        ) {
+            let url = Url::parse(&format!("http://{host}/")).unwrap();
+            let Some(Host::Domain(d)) = url.host() else { return Ok(()) };
+            let d = d.strip_suffix('.').unwrap_or(d).to_ascii_lowercase();
+            let want = d == "localhost" || d.ends_with(".localhost");
+            proptest::prop_assert_eq!(is_trustworthy(&url), want);
+        }
     }
 
     #[test]

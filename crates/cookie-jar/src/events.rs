@@ -104,17 +104,15 @@ impl Changes {
         Self { list: Vec::new(), wanted }
     }
 
+    /// Does anyone want the changes? When not, nothing is recorded.
+    pub(crate) const fn wanted(&self) -> bool {
+        self.wanted
+    }
+
     /// Records one change.
     pub(crate) fn push(&mut self, cookie: Cookie, cause: ChangeCause) {
         if self.wanted {
             self.list.push(CookieChange::new(cookie, cause));
-        }
-    }
-
-    /// Records one change of a cookie the caller keeps (cloned only if wanted).
-    pub(crate) fn push_clone(&mut self, cookie: &Cookie, cause: ChangeCause) {
-        if self.wanted {
-            self.list.push(CookieChange::new(cookie.clone(), cause));
         }
     }
 

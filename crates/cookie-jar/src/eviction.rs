@@ -50,10 +50,12 @@ fn record(changes: &mut Changes, removed: Vec<Cookie>, cause: ChangeCause) {
     changes.extend(removed, cause);
 }
 
-/// Runs the limits after a cookie was stored in bucket `key`.
+/// Runs the limits after a cookie was stored in bucket `key`, which now holds
+/// `bucket_len` cookies.
 pub(crate) fn after_insert(
     store: &mut Store,
     key: &str,
+    bucket_len: usize,
     partition: Option<&str>,
     now: Timestamp,
     policy: &Policy,
@@ -61,7 +63,11 @@ pub(crate) fn after_insert(
 ) {
     match partition {
         None => {
-            domain_limit(store, key, now, policy, changes);
+            // The bucket's length bounds its unpartitioned count: most inserts
+            // skip the per-domain limit here.
+            if bucket_len > policy.domain_max {
+                domain_limit(store, key, now, policy, changes);
+            }
             global_limit(store, now, policy, changes);
         }
         Some(partition) => partition_limit(store, key, partition, now, policy, changes),
@@ -88,10 +94,6 @@ fn domain_limit(
     policy: &Policy,
     changes: &mut Changes,
 ) {
-    // The bucket's length bounds its unpartitioned count: most inserts stop here.
-    if store.bucket(key).is_none_or(|b| b.len() <= policy.domain_max) {
-        return;
-    }
     let count = |store: &Store| {
         store.bucket(key).map_or(0, |b| b.iter().filter(|c| !c.partitioned()).count())
     };
@@ -106,7 +108,8 @@ fn domain_limit(
     }
     let mut goal = total - policy.domain_max.saturating_sub(policy.domain_purge);
     let Some(bucket) = store.bucket(key) else { return };
-    let mut candidates: Vec<Cookie> = bucket.iter().filter(|c| !c.partitioned()).cloned().collect();
+    let mut candidates: Vec<Cookie> =
+        bucket.iter().filter(|c| !c.partitioned()).map(|c| Cookie::clone(c)).collect();
     // Least recently accessed first; creation breaks ties (Chromium's LRACookieSorter).
     candidates.sort_by_key(|c| (c.last_access(), c.creation()));
     // (priority, protect secure cookies)
@@ -174,7 +177,8 @@ fn partition_limit(
     record(changes, removed, ChangeCause::Expired);
     let (mut n, mut bytes) = stats(store);
     let Some(bucket) = store.bucket(key) else { return };
-    let mut candidates: Vec<Cookie> = bucket.iter().filter(|c| in_partition(c)).cloned().collect();
+    let mut candidates: Vec<Cookie> =
+        bucket.iter().filter(|c| in_partition(c)).map(|c| Cookie::clone(c)).collect();
     candidates.sort_by_key(|c| (c.last_access(), c.creation()));
     let mut selected = Vec::new();
     for c in candidates {

@@ -19,6 +19,12 @@ pub(crate) struct FxBuild {
     seed: u64,
 }
 
+impl FxBuild {
+    /// A hasher with a fixed seed, for fingerprints that only filter (a
+    /// collision costs a full comparison, never a wrong answer).
+    pub(crate) const FIXED: Self = Self { seed: 0 };
+}
+
 impl Default for FxBuild {
     fn default() -> Self {
         Self { seed: RandomState::new().hash_one(0x5e55_10e1_u64) }

@@ -17,11 +17,11 @@ impl CookieJar {
     ///
     /// The [`Rejection`] Chromium would record for the line; nothing is stored then.
     pub fn set_cookie(&self, url: &Url, line: &str, ctx: &CookieContext) -> Result<(), Rejection> {
-        let parsed = parse_set_cookie(line)?;
+        let mut parsed = parse_set_cookie(line)?;
         let source = Source { trustworthy: is_trustworthy(url), reader: ctx.reader_kind() };
         self.with_store(|store, now, changes| {
-            let draft = draft_from_parsed(&parsed, now, &self.policy);
-            let cookie = create(&draft, url, ctx, now)?;
+            let draft = draft_from_parsed(&mut parsed, now, &self.policy);
+            let cookie = create(draft, url, ctx, now)?;
             store_cookie(store, cookie, &source, now, &self.policy, changes)
         })
     }

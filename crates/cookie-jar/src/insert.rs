@@ -8,7 +8,7 @@ use crate::error::Rejection;
 use crate::events::{ChangeCause, Changes};
 use crate::jar::Policy;
 use crate::rules::path_match;
-use crate::store::Store;
+use crate::store::{Store, Tag};
 use crate::time::Timestamp;
 
 /// How the write arrived.
@@ -54,27 +54,30 @@ pub(crate) fn store_cookie(
 ) -> Result<(), Rejection> {
     // One registrable-domain lookup per insert: the key serves every step below.
     let key = index_key(cookie.domain()).to_owned();
-    // One pass over the bucket: the two protections and the equivalent cookie.
+    // One pass over the bucket's tags: the two protections and the equivalent
+    // cookie. Only cookies whose tag matches are compared in full.
     let mut equivalent = None;
-    if let Some(bucket) = store.bucket(&key) {
+    if let Some((bucket, tags)) = store.bucket_tagged(&key) {
+        let tag = Tag::of(&cookie);
         let check_secure = !source.trustworthy;
         let check_http_only = source.reader == Reader::Script;
         let (mut shadows_secure, mut replaces_http_only) = (false, false);
-        for (i, old) in bucket.iter().enumerate() {
-            if check_secure
-                && !shadows_secure
-                && old.secure()
-                && old.name() == cookie.name()
-                && old.partition_key() == cookie.partition_key()
-                && (domain_match(old.domain(), cookie.domain())
-                    || domain_match(cookie.domain(), old.domain()))
-                && path_match(cookie.path(), old.path())
-            {
-                shadows_secure = true;
+        for (i, old_tag) in tags.iter().enumerate() {
+            if check_secure && !shadows_secure && old_tag.may_be_secure_named_as(tag) {
+                let old = &bucket[i];
+                shadows_secure = old.secure()
+                    && old.name() == cookie.name()
+                    && old.partition_key() == cookie.partition_key()
+                    && (domain_match(old.domain(), cookie.domain())
+                        || domain_match(cookie.domain(), old.domain()))
+                    && path_match(cookie.path(), old.path());
             }
-            if equivalent.is_none() && old.is_equivalent(&cookie) {
+            if equivalent.is_none()
+                && old_tag.may_be_equivalent(tag)
+                && bucket[i].is_equivalent(&cookie)
+            {
                 equivalent = Some(i);
-                replaces_http_only = check_http_only && old.http_only();
+                replaces_http_only = check_http_only && bucket[i].http_only();
             }
         }
         if shadows_secure {
@@ -85,25 +88,25 @@ pub(crate) fn store_cookie(
         }
     }
     let expired = cookie.is_expired(now);
-    let cause = match equivalent.map(|at| store.take_at(&key, at)) {
-        Some(old) if expired => {
-            changes.push(old, ChangeCause::ExpiredOverwrite);
+    let old = equivalent.and_then(|at| store.bucket(&key).map(|bucket| &bucket[at]));
+    let cause = match old {
+        Some(_) if expired => {
+            if let Some(at) = equivalent {
+                changes.push(store.take_at(&key, at), ChangeCause::ExpiredOverwrite);
+            }
             return Ok(());
         }
         Some(old) => {
-            let cause = if same_data(&old, &cookie) {
+            let same_value = old.value() == cookie.value();
+            let cause = if same_data(old, &cookie) {
                 ChangeCause::InsertedNoChangeOverwrite
-            } else if old.value() == cookie.value() {
+            } else if same_value {
                 ChangeCause::InsertedNoValueChangeOverwrite
             } else {
                 ChangeCause::Inserted
             };
-            if old.value() == cookie.value() {
-                cookie.set_creation(old.creation());
-            } else {
-                cookie.set_creation(store.unique_creation(now));
-            }
-            changes.push(old, ChangeCause::Overwrite);
+            let creation = if same_value { old.creation() } else { store.unique_creation(now) };
+            cookie.set_creation(creation);
             cause
         }
         None if expired => return Ok(()),
@@ -112,9 +115,17 @@ pub(crate) fn store_cookie(
             ChangeCause::Inserted
         }
     };
-    changes.push_clone(&cookie, cause);
+    let inserted = changes.wanted().then(|| cookie.clone());
     let partition = cookie.partition_key().map(str::to_owned);
-    store.insert_in(&key, cookie);
-    crate::eviction::after_insert(store, &key, partition.as_deref(), now, policy, changes);
+    // The old cookie leaves (`overwrite`) before the new one's event.
+    let (replaced, bucket_len) = store.replace(&key, equivalent, cookie);
+    if let Some(old) = replaced {
+        changes.push(old, ChangeCause::Overwrite);
+    }
+    if let Some(inserted) = inserted {
+        changes.push(inserted, cause);
+    }
+    let partition = partition.as_deref();
+    crate::eviction::after_insert(store, &key, bucket_len, partition, now, policy, changes);
     Ok(())
 }

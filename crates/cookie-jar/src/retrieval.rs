@@ -124,9 +124,9 @@ impl CookieJar {
                         && now.micros_since(cookie.last_access()) >= ACCESS_UPDATE_MICROS
                     {
                         cookie.set_last_access(now);
-                        accessed.push(cookie.clone());
+                        accessed.push(Cookie::clone(cookie));
                     }
-                    found.push(cookie.clone());
+                    found.push(Cookie::clone(cookie));
                 }
             }
             sort_for_header(&mut found);

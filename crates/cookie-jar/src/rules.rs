@@ -2,12 +2,15 @@
 //! canonical [`Cookie`], or the reason it is refused. Rules that need the store
 //! (secure-cookie protection, HttpOnly overwrite) live in `insert.rs`.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 use crate::context::{CookieContext, Reader};
 use crate::cookie::{Cookie, CookieParts, SameSite, SourceScheme};
 use crate::domain::{
-    canonical_host, is_cookieable_scheme, is_secure_scheme, is_trustworthy, resolve_domain, site_of,
+    canonical_host, is_cookieable_scheme, is_secure_scheme, is_trustworthy, resolve_cookie_domain,
+    site_of,
 };
 use crate::error::Rejection;
 use crate::jar::Policy;
@@ -62,12 +65,13 @@ pub(crate) fn expiry_for(
 }
 
 /// Everything the creation checks need, whatever the source (header or API).
+/// Name, value and path are moved into the cookie when owned (a parsed line).
 pub(crate) struct Draft<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) value: &'a str,
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) value: Cow<'a, str>,
     pub(crate) domain: Option<&'a str>,
     /// `None` or empty: the default-path. Stored as given otherwise.
-    pub(crate) path: Option<&'a str>,
+    pub(crate) path: Option<Cow<'a, str>>,
     /// The path the prefix rules look at is exactly `/` (see `PrefixInput`).
     pub(crate) prefix_root_path: bool,
     pub(crate) expiry: Option<Timestamp>,
@@ -78,18 +82,18 @@ pub(crate) struct Draft<'a> {
     pub(crate) partitioned: bool,
 }
 
-/// Builds the draft for a parsed `Set-Cookie` line.
+/// Builds the draft for a parsed `Set-Cookie` line, taking its name, value and path.
 pub(crate) fn draft_from_parsed<'a>(
-    parsed: &'a ParsedCookie,
+    parsed: &'a mut ParsedCookie,
     now: Timestamp,
     policy: &Policy,
 ) -> Draft<'a> {
     Draft {
-        name: &parsed.name,
-        value: &parsed.value,
-        domain: parsed.domain.as_deref(),
-        path: parsed.path.as_deref(),
         prefix_root_path: parsed.path.as_deref() == Some("/"),
+        name: Cow::Owned(std::mem::take(&mut parsed.name)),
+        value: Cow::Owned(std::mem::take(&mut parsed.value)),
+        path: parsed.path.take().map(Cow::Owned),
+        domain: parsed.domain.as_deref(),
         expiry: expiry_for(parsed.max_age, parsed.expires, now, policy),
         secure: parsed.secure,
         http_only: parsed.http_only,
@@ -106,7 +110,7 @@ pub(crate) fn draft_from_parsed<'a>(
 /// `Secure`; `Partitioned` needs `Secure`; prefixes; and a cross-site,
 /// non-navigation response may only set `SameSite=None` cookies.
 pub(crate) fn create(
-    draft: &Draft<'_>,
+    draft: Draft<'_>,
     url: &Url,
     ctx: &CookieContext,
     now: Timestamp,
@@ -115,9 +119,9 @@ pub(crate) fn create(
         return Err(Rejection::NonCookieableScheme);
     }
     let host = canonical_host(url).ok_or(Rejection::FailureToStore)?;
-    let (domain, host_only) = resolve_domain(&host, draft.domain)?;
+    let domain = resolve_cookie_domain(&host, draft.domain)?;
     let path = match draft.path {
-        Some(p) if !p.is_empty() => p.to_owned(),
+        Some(p) if !p.is_empty() => p.into_owned(),
         _ => default_path(url),
     };
     let trustworthy = is_trustworthy(url);
@@ -134,8 +138,8 @@ pub(crate) fn create(
         return Err(Rejection::InvalidPartitioned);
     }
     let prefix = PrefixInput {
-        name: draft.name,
-        value: draft.value,
+        name: &draft.name,
+        value: &draft.value,
         secure: draft.secure,
         http_only: draft.http_only,
         domain_attribute: draft.domain.unwrap_or(""),
@@ -161,10 +165,11 @@ pub(crate) fn create(
     } else {
         None
     };
+    let host_only = domain.is_none();
     Ok(Cookie::from_parts(CookieParts {
-        name: draft.name.to_owned(),
-        value: draft.value.to_owned(),
-        domain,
+        name: draft.name.into_owned(),
+        value: draft.value.into_owned(),
+        domain: domain.unwrap_or(host),
         host_only,
         path,
         creation: now,

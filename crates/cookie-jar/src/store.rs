@@ -1,15 +1,78 @@
 //! The in-memory index: cookies bucketed by registrable domain (Chromium's
 //! `GetKey`), so lookups and per-domain limits touch one bucket only.
 
+use std::hash::BuildHasher;
+
 use crate::cookie::Cookie;
 use crate::domain::index_key;
-use crate::fxhash::FxMap;
+use crate::fxhash::{FxBuild, FxMap};
 use crate::time::Timestamp;
+
+/// A small fingerprint of a stored cookie, kept beside it so that an insert
+/// scans a bucket's tags (8 bytes each) rather than its cookies: a hash of its
+/// identity (name, domain, host-only, path, partition), and a hash of its name
+/// with the `Secure` flag in the low bit. Equal identities give equal tags, so
+/// a tag mismatch rules a cookie out; a match still needs the full comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tag {
+    identity: u32,
+    name_secure: u32,
+}
+
+impl Tag {
+    pub(crate) fn of(cookie: &Cookie) -> Self {
+        let fx = FxBuild::FIXED;
+        let identity = fx.hash_one((
+            cookie.name(),
+            cookie.domain(),
+            cookie.host_only(),
+            cookie.path(),
+            cookie.partition_key(),
+        ));
+        let name = fx.hash_one(cookie.name());
+        // Truncations keep the high half, where the multiply mixes best.
+        #[allow(clippy::cast_possible_truncation, reason = "a fingerprint keeps 32 bits")]
+        let (identity, name) = ((identity >> 32) as u32, (name >> 32) as u32);
+        Self { identity, name_secure: (name & !1) | u32::from(cookie.secure()) }
+    }
+
+    /// Could the cookie tagged `self` be equivalent to the one tagged `other`?
+    pub(crate) const fn may_be_equivalent(self, other: Self) -> bool {
+        self.identity == other.identity
+    }
+
+    /// Could the cookie tagged `self` be Secure and share its name with the
+    /// one tagged `other`?
+    pub(crate) const fn may_be_secure_named_as(self, other: Self) -> bool {
+        self.name_secure & 1 == 1 && self.name_secure >> 1 == other.name_secure >> 1
+    }
+}
+
+/// One bucket: its cookies and, at the same positions, their tags. Cookies
+/// are boxed: a growing bucket moves pointers, not whole cookies, and the
+/// insert path reads the tags, not the cookies.
+#[derive(Debug, Default)]
+struct Bucket {
+    cookies: Vec<Box<Cookie>>,
+    tags: Vec<Tag>,
+}
+
+impl Bucket {
+    fn push(&mut self, cookie: Cookie) {
+        self.tags.push(Tag::of(&cookie));
+        self.cookies.push(Box::new(cookie));
+    }
+
+    fn swap_remove(&mut self, at: usize) -> Cookie {
+        self.tags.swap_remove(at);
+        *self.cookies.swap_remove(at)
+    }
+}
 
 /// Cookies by index key (registrable domain of the cookie's domain, or the domain).
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    buckets: FxMap<String, Vec<Cookie>>,
+    buckets: FxMap<String, Bucket>,
     len: usize,
     /// How many of `len` are partitioned (Chromium keeps those in a separate map).
     partitioned: usize,
@@ -90,21 +153,26 @@ impl Store {
         }
     }
 
-    /// The bucket for an index key.
-    pub(crate) fn bucket(&self, key: &str) -> Option<&Vec<Cookie>> {
-        self.buckets.get(key)
+    /// The cookies of the bucket for an index key.
+    pub(crate) fn bucket(&self, key: &str) -> Option<&[Box<Cookie>]> {
+        self.buckets.get(key).map(|b| b.cookies.as_slice())
     }
 
-    /// The bucket for an index key, mutable. Callers must not add or remove
-    /// cookies through it (use the removal helpers), nor change a cookie's
-    /// identity or expiry, nor move its last-access time back.
-    pub(crate) fn bucket_mut(&mut self, key: &str) -> Option<&mut Vec<Cookie>> {
-        self.buckets.get_mut(key)
+    /// The cookies of a bucket and their tags, position by position.
+    pub(crate) fn bucket_tagged(&self, key: &str) -> Option<(&[Box<Cookie>], &[Tag])> {
+        self.buckets.get(key).map(|b| (b.cookies.as_slice(), b.tags.as_slice()))
+    }
+
+    /// The cookies of the bucket for an index key, mutable. Callers must not
+    /// change a cookie's identity, `Secure` flag or expiry, nor move its
+    /// last-access time back (the tags and bounds rely on it).
+    pub(crate) fn bucket_mut(&mut self, key: &str) -> Option<&mut [Box<Cookie>]> {
+        self.buckets.get_mut(key).map(|b| b.cookies.as_mut_slice())
     }
 
     /// Every cookie, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Cookie> {
-        self.buckets.values().flatten()
+        self.buckets.values().flat_map(|b| b.cookies.iter().map(|c| &**c))
     }
 
     /// Adds a cookie without any check (the caller removed its equivalent).
@@ -114,28 +182,62 @@ impl Store {
     }
 
     /// [`insert`](Self::insert) with the cookie's index key already known.
-    pub(crate) fn insert_in(&mut self, key: &str, cookie: Cookie) {
+    /// Returns the bucket's new length.
+    pub(crate) fn insert_in(&mut self, key: &str, cookie: Cookie) -> usize {
         debug_assert_eq!(key, index_key(cookie.domain()));
         self.note_creation(cookie.creation());
+        self.note_bounds(&cookie);
+        self.partitioned += usize::from(cookie.partitioned());
+        self.len += 1;
+        if let Some(bucket) = self.buckets.get_mut(key) {
+            bucket.push(cookie);
+            bucket.cookies.len()
+        } else {
+            let mut bucket = Bucket::default();
+            bucket.push(cookie);
+            self.buckets.insert(key.to_owned(), bucket);
+            1
+        }
+    }
+
+    /// Stores `cookie` in bucket `key`, first taking out the cookie at
+    /// position `at` when given (its equivalent, as found through
+    /// [`bucket`](Self::bucket)), which is returned. Same bucket order as
+    /// [`take_at`](Self::take_at) then [`insert_in`](Self::insert_in), with one
+    /// lookup. Also returns the bucket's new length.
+    pub(crate) fn replace(
+        &mut self,
+        key: &str,
+        at: Option<usize>,
+        cookie: Cookie,
+    ) -> (Option<Cookie>, usize) {
+        let Some(at) = at else {
+            return (None, self.insert_in(key, cookie));
+        };
+        debug_assert_eq!(key, index_key(cookie.domain()));
+        self.note_creation(cookie.creation());
+        self.note_bounds(&cookie);
+        let bucket = self.buckets.get_mut(key).unwrap_or_else(|| unreachable!("bucket exists"));
+        self.partitioned = self.partitioned - usize::from(bucket.cookies[at].partitioned())
+            + usize::from(cookie.partitioned());
+        let old = bucket.swap_remove(at);
+        bucket.push(cookie);
+        (Some(old), bucket.cookies.len())
+    }
+
+    fn note_bounds(&mut self, cookie: &Cookie) {
         if !cookie.partitioned() {
             if let Some(expiry) = cookie.expiry() {
                 self.earliest_expiry = min_some(self.earliest_expiry, expiry);
             }
             self.earliest_access = min_some(self.earliest_access, cookie.last_access());
         }
-        self.partitioned += usize::from(cookie.partitioned());
-        self.len += 1;
-        if let Some(bucket) = self.buckets.get_mut(key) {
-            bucket.push(cookie);
-        } else {
-            self.buckets.insert(key.to_owned(), vec![cookie]);
-        }
     }
 
     /// Removes and returns the cookie equivalent to `cookie`, if stored.
     pub(crate) fn take_equivalent(&mut self, cookie: &Cookie) -> Option<Cookie> {
         let key = index_key(cookie.domain());
-        let at = self.buckets.get(key)?.iter().position(|c| c.is_equivalent(cookie))?;
+        let at = self.buckets.get(key)?.cookies.iter().position(|c| c.is_equivalent(cookie))?;
         Some(self.take_at(key, at))
     }
 
@@ -146,7 +248,7 @@ impl Store {
         let removed = bucket.swap_remove(at);
         self.len -= 1;
         self.partitioned -= usize::from(removed.partitioned());
-        if bucket.is_empty() {
+        if bucket.cookies.is_empty() {
             self.buckets.remove(key);
         }
         removed
@@ -165,7 +267,7 @@ impl Store {
         drain_matching(bucket, &mut pred, &mut removed, |_| {});
         self.len -= removed.len();
         self.partitioned -= removed.iter().filter(|c| c.partitioned()).count();
-        if bucket.is_empty() {
+        if bucket.cookies.is_empty() {
             self.buckets.remove(key);
         }
         removed
@@ -179,10 +281,10 @@ impl Store {
         let mut emptied = false;
         for bucket in self.buckets.values_mut() {
             drain_matching(bucket, &mut pred, &mut removed, |kept| bounds.see(kept));
-            emptied |= bucket.is_empty();
+            emptied |= bucket.cookies.is_empty();
         }
         if emptied {
-            self.buckets.retain(|_, bucket| !bucket.is_empty());
+            self.buckets.retain(|_, bucket| !bucket.cookies.is_empty());
         }
         self.len -= removed.len();
         self.partitioned -= removed.iter().filter(|c| c.partitioned()).count();
@@ -204,17 +306,17 @@ impl Store {
 /// a front-to-back `swap_remove` scan meets them) and shows each kept one to
 /// `kept`.
 fn drain_matching(
-    bucket: &mut Vec<Cookie>,
+    bucket: &mut Bucket,
     pred: &mut impl FnMut(&Cookie) -> bool,
     removed: &mut Vec<Cookie>,
     mut kept: impl FnMut(&Cookie),
 ) {
     let mut i = 0;
-    while i < bucket.len() {
-        if pred(&bucket[i]) {
+    while i < bucket.cookies.len() {
+        if pred(&bucket.cookies[i]) {
             removed.push(bucket.swap_remove(i));
         } else {
-            kept(&bucket[i]);
+            kept(&bucket.cookies[i]);
             i += 1;
         }
     }

@@ -49,7 +49,21 @@ const fn is_forbidden_ctl(b: u8) -> bool {
 
 /// Trims SP and HTAB from both ends (the only white space the grammar knows).
 pub(crate) fn trim_ws(s: &str) -> &str {
-    s.trim_matches([' ', '\t'])
+    let is_ws = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = s.as_bytes();
+    let Some(start) = bytes.iter().position(|b| !is_ws(b)) else {
+        return "";
+    };
+    let end = bytes.iter().rposition(|b| !is_ws(b)).map_or(start, |i| i + 1);
+    // Both ends sit next to ASCII bytes, so they are character boundaries.
+    &s[start..end]
+}
+
+/// `s.split_once(sep)` for an ASCII separator, by a plain byte scan (the
+/// strings are short: a char searcher's set-up costs more than it saves).
+fn split_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == sep)?;
+    Some((&s[..at], &s[at + 1..]))
 }
 
 /// Parses one `Set-Cookie` field value.
@@ -83,17 +97,26 @@ pub(crate) fn trim_ws(s: &str) -> &str {
 /// [`Rejection::DisallowedCharacter`], [`Rejection::NoCookieContent`] or
 /// [`Rejection::NameValuePairExceedsMaxSize`].
 pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
-    if line.bytes().any(is_forbidden_ctl) {
+    // One branch-free scan (it vectorises): forbidden CTLs, and whether the
+    // per-part tab checks can find anything.
+    let (mut has_ctl, mut has_tab) = (false, false);
+    for &b in line.as_bytes() {
+        has_ctl |= is_forbidden_ctl(b);
+        has_tab |= b == b'\t';
+    }
+    if has_ctl {
         return Err(Rejection::DisallowedCharacter);
     }
-    let (pair, attributes) = line.split_once(';').unwrap_or((line, ""));
-    let (name, value) = match pair.split_once('=') {
+    let (pair, attributes) = split_once_ascii(line, b';').unwrap_or((line, ""));
+    let (name, value) = match split_once_ascii(pair, b'=') {
         Some((name, value)) => (trim_ws(name), trim_ws(value)),
         None => ("", trim_ws(pair)),
     };
     // A nameless cookie whose value holds `=` would read back as a named one
     // (`=a=b` would be sent as `a=b`), so Chromium refuses it.
-    if name.contains('\t') || value.contains('\t') || (name.is_empty() && value.contains('=')) {
+    if (has_tab && (name.contains('\t') || value.contains('\t')))
+        || (name.is_empty() && value.contains('='))
+    {
         return Err(Rejection::DisallowedCharacter);
     }
     if name.is_empty() && value.is_empty() {
@@ -107,12 +130,24 @@ pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
     if attributes.is_empty() {
         return Ok(cookie);
     }
-    for av in attributes.split(';') {
-        let (key, val) = match av.split_once('=') {
+    // `attributes.split(';')`, every piece (empty ones included) in order.
+    let mut rest = Some(attributes);
+    while let Some(text) = rest {
+        let av = match split_once_ascii(text, b';') {
+            Some((av, next)) => {
+                rest = Some(next);
+                av
+            }
+            None => {
+                rest = None;
+                text
+            }
+        };
+        let (key, val) = match split_once_ascii(av, b'=') {
             Some((k, v)) => (trim_ws(k), trim_ws(v)),
             None => (trim_ws(av), ""),
         };
-        if key.contains('\t') || val.contains('\t') {
+        if has_tab && (key.contains('\t') || val.contains('\t')) {
             return Err(Rejection::DisallowedCharacter);
         }
         if key.is_empty() || val.len() > MAX_ATTRIBUTE_VALUE_BYTES {
@@ -313,6 +348,13 @@ mod tests {
             let c = parse_set_cookie(&format!("{name}={value}; Path=/")).unwrap();
             proptest::prop_assert_eq!(c.name, name);
             proptest::prop_assert_eq!(c.value, value);
+        }
+
+        #[test]
+        fn byte_helpers_match_std(s in "[ \t;=a\u{e9}\u{3000}]{0,16}") {
+            proptest::prop_assert_eq!(trim_ws(&s), s.trim_matches([' ', '\t']));
+            proptest::prop_assert_eq!(split_once_ascii(&s, b';'), s.split_once(';'));
+            proptest::prop_assert_eq!(split_once_ascii(&s, b'='), s.split_once('='));
         }
     }
 }
