@@ -26,6 +26,9 @@ Examples:
   sessionkit proxy resolve --rules 'http=foopy:80;socks=bar' http://example.com/
   sessionkit proxy resolve --rules 'foopy:80,direct://' --bypass '*.internal' https://db.internal/
 
+  # Run a PAC script (a file, or an http, https, data or file URL).
+  sessionkit proxy resolve --pac ./proxy.pac https://example.com/
+
   # Fail instead of warning on a rule Chromium would silently drop.
   sessionkit proxy resolve --strict --rules 'ftp=:80' ftp://example.com/
 
@@ -117,10 +120,20 @@ gives an empty list (every proxy rule was invalid).
 Entries Chromium would drop are dropped too, with one warning each on \
 stderr; --strict makes them an error (exit 2).
 
+With --pac the session runs a PAC script (Electron's pacScript): a file, or \
+an http, https, data or file URL. Localhost, loopback and link-local URLs \
+are DIRECT without running it. As in Electron the script is mandatory: when \
+it cannot be fetched, throws or returns a non-string, the line is empty \
+(what resolveProxy resolves with), the reason is a warning on stderr and the \
+exit status is 0 (1 with --strict). --pac-fallback-direct gives Chrome's \
+behaviour instead: DIRECT.
+
 Examples:
   sessionkit proxy resolve http://example.com/                       # DIRECT
   sessionkit proxy resolve --rules 'http=foopy:80;socks=bar' http://example.com/
-  sessionkit proxy resolve --rules foopy:80 --bypass '<local>,*.corp' http://intranet/";
+  sessionkit proxy resolve --rules foopy:80 --bypass '<local>,*.corp' http://intranet/
+  sessionkit proxy resolve --pac ./proxy.pac https://example.com/
+  sessionkit proxy resolve --pac http://wpad.corp/wpad.dat --pac-fallback-direct http://intranet/";
 
 /// Arguments of `sessionkit proxy resolve`.
 #[derive(Debug, Args)]
@@ -137,18 +150,29 @@ pub(crate) struct ResolveArgs {
     )]
     pub(crate) bypass: Option<String>,
 
-    /// Proxy mode, as Electron's `mode`: direct, auto_detect, pac_script,
-    /// fixed_servers or system [default: pac_script with --pac-url, else
-    /// fixed_servers]
+    /// Proxy mode, as Electron's `mode`: direct, auto_detect (WPAD: the
+    /// PAC script at http://wpad/wpad.dat), pac_script, fixed_servers or
+    /// system [default: fixed_servers]
     #[arg(long, value_name = "MODE")]
     pub(crate) mode: Option<String>,
 
-    /// URL of a PAC script (Electron's `pacScript`); evaluating PAC is not
-    /// supported yet, so resolving fails
-    #[arg(long, value_name = "URL")]
-    pub(crate) pac_url: Option<String>,
+    /// PAC script to run (Electron's `pacScript`): a file, or an http,
+    /// https, data or file URL
+    #[arg(
+        long,
+        value_name = "FILE_OR_URL",
+        alias = "pac-url",
+        conflicts_with_all = ["rules", "bypass", "mode"]
+    )]
+    pub(crate) pac: Option<String>,
 
-    /// Treat any invalid rule as an error instead of dropping it
+    /// When the PAC script fails, go DIRECT (Chrome) instead of printing an
+    /// empty line (Electron's mandatory PAC)
+    #[arg(long, conflicts_with_all = ["rules", "bypass"])]
+    pub(crate) pac_fallback_direct: bool,
+
+    /// Treat any invalid rule as an error instead of dropping it, and a
+    /// failed PAC script as an error (exit 1) instead of a warning
     #[arg(long)]
     pub(crate) strict: bool,
 
