@@ -122,6 +122,22 @@ mod tests {
         Ok(())
     }
 
+    /// fuzz/artifacts/affix_file/crash-9f12e37f: a .dic starting with two
+    /// byte-order marks did not decode to the same text twice.
+    #[test]
+    fn decoding_is_idempotent_with_repeated_byte_order_marks() -> Result<(), Error> {
+        let text = DictionaryText::decode(
+            "t",
+            b"[ET UT0\n",
+            b"\xef\xbb\xbf\xef\xbb\xbf'1\nwa\xef\xbb\xbf\n",
+        )?;
+        let again =
+            DictionaryText::decode("t", text.aff_as_utf8().as_bytes(), text.dic().as_bytes())?;
+        assert_eq!(again.dic(), text.dic());
+        assert_eq!(text.dic(), "'1\nwa\u{feff}\n");
+        Ok(())
+    }
+
     #[test]
     fn oversized_files_are_refused() {
         let big = vec![b'a'; MAX_AFF_BYTES + 1];
