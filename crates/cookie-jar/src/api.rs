@@ -246,10 +246,10 @@ impl CookieJar {
         self.with_store(|store, now, changes| {
             let cap = now.saturating_add_seconds(policy.max_age_days.saturating_mul(86_400));
             let draft = Draft {
-                name: name.into(),
-                value: value.into(),
+                name,
+                value,
                 domain: Some(domain),
-                path: Some(path.as_str().into()),
+                path: Some(&path),
                 prefix_root_path,
                 expiry: expiry.map(|e| e.min(cap)),
                 secure,

@@ -1,5 +1,7 @@
 //! The stored cookie and its attribute enums.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::time::Timestamp;
@@ -90,14 +92,12 @@ pub enum SourceScheme {
 /// `expiryTime` (integer microseconds since the Unix epoch), `priority`,
 /// `partitionKey` and `sourceScheme`. Deserialising Electron's bare object works;
 /// the missing fields take defaults (creation and last access at the epoch).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "CookieJson", into = "CookieJson")]
 pub struct Cookie {
-    name: String,
-    value: String,
-    domain: String,
+    /// Name, value, domain and path in one allocation.
+    text: Text,
     host_only: bool,
-    path: String,
     creation: Timestamp,
     expiry: Option<Timestamp>,
     last_access: Timestamp,
@@ -107,6 +107,90 @@ pub struct Cookie {
     priority: Priority,
     partition_key: Option<String>,
     source_scheme: SourceScheme,
+}
+
+/// A cookie's name, value, domain and path, end to end in one buffer: one
+/// allocation per cookie instead of four.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Text {
+    all: Box<str>,
+    name_end: usize,
+    value_end: usize,
+    domain_end: usize,
+}
+
+impl Text {
+    /// The domain is lower-cased and loses one leading dot; a path not
+    /// starting with `/` becomes `/` (what [`Cookie::from_parts`] promises).
+    fn new(name: &str, value: &str, domain: &str, path: &str) -> Self {
+        let domain = domain.strip_prefix('.').unwrap_or(domain);
+        let path = if path.starts_with('/') { path } else { "/" };
+        let mut all = String::with_capacity(name.len() + value.len() + domain.len() + path.len());
+        all.push_str(name);
+        let name_end = all.len();
+        all.push_str(value);
+        let value_end = all.len();
+        all.push_str(domain);
+        let domain_end = all.len();
+        all[value_end..].make_ascii_lowercase();
+        all.push_str(path);
+        Self { all: all.into_boxed_str(), name_end, value_end, domain_end }
+    }
+
+    fn name(&self) -> &str {
+        &self.all[..self.name_end]
+    }
+    fn value(&self) -> &str {
+        &self.all[self.name_end..self.value_end]
+    }
+    fn domain(&self) -> &str {
+        &self.all[self.value_end..self.domain_end]
+    }
+    fn path(&self) -> &str {
+        &self.all[self.domain_end..]
+    }
+}
+
+impl fmt::Debug for Cookie {
+    /// The fields in declaration order, as a derived `Debug` on the plain
+    /// fields would print them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cookie")
+            .field("name", &self.name())
+            .field("value", &self.value())
+            .field("domain", &self.domain())
+            .field("host_only", &self.host_only)
+            .field("path", &self.path())
+            .field("creation", &self.creation)
+            .field("expiry", &self.expiry)
+            .field("last_access", &self.last_access)
+            .field("secure", &self.secure)
+            .field("http_only", &self.http_only)
+            .field("same_site", &self.same_site)
+            .field("priority", &self.priority)
+            .field("partition_key", &self.partition_key)
+            .field("source_scheme", &self.source_scheme)
+            .finish()
+    }
+}
+
+/// [`CookieParts`] with the four strings borrowed (the jar's own constructor:
+/// they are copied into the cookie's one buffer).
+pub(crate) struct PartsRef<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    pub(crate) domain: &'a str,
+    pub(crate) host_only: bool,
+    pub(crate) path: &'a str,
+    pub(crate) creation: Timestamp,
+    pub(crate) expiry: Option<Timestamp>,
+    pub(crate) last_access: Timestamp,
+    pub(crate) secure: bool,
+    pub(crate) http_only: bool,
+    pub(crate) same_site: SameSite,
+    pub(crate) priority: Priority,
+    pub(crate) partition_key: Option<String>,
+    pub(crate) source_scheme: SourceScheme,
 }
 
 /// Every field of a [`Cookie`], public, for building one by hand (imports,
@@ -151,18 +235,29 @@ impl Cookie {
     /// [`set_cookie`](crate::CookieJar::set_cookie) for the full rules.
     #[must_use]
     pub fn from_parts(parts: CookieParts) -> Self {
-        let mut domain = parts.domain;
-        domain.make_ascii_lowercase();
-        if domain.starts_with('.') {
-            domain.remove(0);
-        }
-        let path = if parts.path.starts_with('/') { parts.path } else { "/".to_owned() };
-        Self {
-            name: parts.name,
-            value: parts.value,
-            domain,
+        Self::from_parts_ref(PartsRef {
+            name: &parts.name,
+            value: &parts.value,
+            domain: &parts.domain,
             host_only: parts.host_only,
-            path,
+            path: &parts.path,
+            creation: parts.creation,
+            expiry: parts.expiry,
+            last_access: parts.last_access,
+            secure: parts.secure,
+            http_only: parts.http_only,
+            same_site: parts.same_site,
+            priority: parts.priority,
+            partition_key: parts.partition_key,
+            source_scheme: parts.source_scheme,
+        })
+    }
+
+    /// [`from_parts`](Self::from_parts) from borrowed strings.
+    pub(crate) fn from_parts_ref(parts: PartsRef<'_>) -> Self {
+        Self {
+            text: Text::new(parts.name, parts.value, parts.domain, parts.path),
+            host_only: parts.host_only,
             creation: parts.creation,
             expiry: parts.expiry,
             last_access: parts.last_access,
@@ -179,11 +274,11 @@ impl Cookie {
     #[must_use]
     pub fn into_parts(self) -> CookieParts {
         CookieParts {
-            name: self.name,
-            value: self.value,
-            domain: self.domain,
+            name: self.name().to_owned(),
+            value: self.value().to_owned(),
+            domain: self.domain().to_owned(),
             host_only: self.host_only,
-            path: self.path,
+            path: self.path().to_owned(),
             creation: self.creation,
             expiry: self.expiry,
             last_access: self.last_access,
@@ -199,22 +294,22 @@ impl Cookie {
     /// Name (empty for a nameless cookie).
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.name
+        self.text.name()
     }
     /// Value.
     #[must_use]
     pub fn value(&self) -> &str {
-        &self.value
+        self.text.value()
     }
     /// Canonical domain: lower case, ASCII (IDNA), no leading dot.
     #[must_use]
     pub fn domain(&self) -> &str {
-        &self.domain
+        self.text.domain()
     }
     /// Electron's `domain`: with a leading dot for a domain cookie.
     #[must_use]
     pub fn electron_domain(&self) -> String {
-        if self.host_only { self.domain.clone() } else { format!(".{}", self.domain) }
+        if self.host_only { self.domain().to_owned() } else { format!(".{}", self.domain()) }
     }
     /// Sent only to exactly [`domain`](Self::domain).
     #[must_use]
@@ -224,7 +319,7 @@ impl Cookie {
     /// Path.
     #[must_use]
     pub fn path(&self) -> &str {
-        &self.path
+        self.text.path()
     }
     /// Creation time (unique and increasing within one jar).
     #[must_use]
@@ -295,26 +390,27 @@ impl Cookie {
     /// of a nameless cookie.
     #[must_use]
     pub fn header_pair(&self) -> String {
-        if self.name.is_empty() {
-            self.value.clone()
+        if self.name().is_empty() {
+            self.value().to_owned()
         } else {
-            format!("{}={}", self.name, self.value)
+            format!("{}={}", self.name(), self.value())
         }
     }
 
     /// Same identity: name, domain, host-only flag, path and partition key.
     #[must_use]
     pub fn is_equivalent(&self, other: &Self) -> bool {
-        // What the cookie holds inline first (flag, lengths), so that most
-        // non-equivalent cookies are told apart without reading their strings.
+        // The lengths first (offsets held inline), so that most non-equivalent
+        // cookies are told apart without reading their text.
+        let (a, b) = (&self.text, &other.text);
         self.host_only == other.host_only
-            && self.name.len() == other.name.len()
-            && self.path.len() == other.path.len()
-            && self.domain.len() == other.domain.len()
+            && a.name_end == b.name_end
+            && a.domain_end - a.value_end == b.domain_end - b.value_end
+            && a.all.len() - a.domain_end == b.all.len() - b.domain_end
             && self.partition_key.is_some() == other.partition_key.is_some()
-            && short_eq(&self.name, &other.name)
-            && self.path == other.path
-            && self.domain == other.domain
+            && short_eq(a.name(), b.name())
+            && a.path() == b.path()
+            && a.domain() == b.domain()
             && self.partition_key == other.partition_key
     }
 
@@ -322,9 +418,9 @@ impl Cookie {
     #[must_use]
     pub fn matches_host(&self, host: &str) -> bool {
         if self.host_only {
-            host == self.domain
+            host == self.domain()
         } else {
-            crate::domain::domain_match(host, &self.domain)
+            crate::domain::domain_match(host, self.domain())
         }
     }
 
@@ -336,7 +432,7 @@ impl Cookie {
     }
     /// Bytes counted against the partitioned-cookie budget (name + value).
     pub(crate) const fn size(&self) -> usize {
-        self.name.len() + self.value.len()
+        self.text.value_end
     }
 }
 
@@ -395,9 +491,9 @@ impl From<Cookie> for CookieJson {
             expiry_time: c.expiry,
             creation_time: Some(c.creation),
             last_access_time: Some(c.last_access),
-            name: c.name,
-            value: c.value,
-            path: c.path,
+            name: c.name().to_owned(),
+            value: c.value().to_owned(),
+            path: c.path().to_owned(),
             secure: c.secure,
             http_only: c.http_only,
             same_site: c.same_site,

@@ -2,6 +2,7 @@
 //! public suffix list through `psl`, private section included), the Domain
 //! attribute rules, and trustworthy origins.
 
+use std::borrow::Cow;
 use std::net::Ipv4Addr;
 
 use url::{Host, Url};
@@ -15,6 +16,17 @@ pub(crate) fn canonical_host(url: &Url) -> Option<String> {
         Host::Domain(d) => Some(d.to_ascii_lowercase()),
         Host::Ipv4(ip) => Some(ip.to_string()),
         Host::Ipv6(ip) => Some(format!("[{ip}]")),
+    }
+}
+
+/// [`canonical_host`], borrowed from the URL when it is already lower case
+/// (always, for the special schemes cookies are kept for).
+pub(crate) fn canonical_host_cow(url: &Url) -> Option<Cow<'_, str>> {
+    match url.host()? {
+        Host::Domain(d) if !d.bytes().any(|b| b.is_ascii_uppercase()) => Some(Cow::Borrowed(d)),
+        Host::Domain(d) => Some(Cow::Owned(d.to_ascii_lowercase())),
+        Host::Ipv4(ip) => Some(Cow::Owned(ip.to_string())),
+        Host::Ipv6(ip) => Some(Cow::Owned(format!("[{ip}]"))),
     }
 }
 

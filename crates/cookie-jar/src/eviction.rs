@@ -50,12 +50,10 @@ fn record(changes: &mut Changes, removed: Vec<Cookie>, cause: ChangeCause) {
     changes.extend(removed, cause);
 }
 
-/// Runs the limits after a cookie was stored in bucket `key`, which now holds
-/// `bucket_len` cookies.
+/// Runs the limits after a cookie was stored in bucket `key`.
 pub(crate) fn after_insert(
     store: &mut Store,
     key: &str,
-    bucket_len: usize,
     partition: Option<&str>,
     now: Timestamp,
     policy: &Policy,
@@ -63,11 +61,7 @@ pub(crate) fn after_insert(
 ) {
     match partition {
         None => {
-            // The bucket's length bounds its unpartitioned count: most inserts
-            // skip the per-domain limit here.
-            if bucket_len > policy.domain_max {
-                domain_limit(store, key, now, policy, changes);
-            }
+            domain_limit(store, key, now, policy, changes);
             global_limit(store, now, policy, changes);
         }
         Some(partition) => partition_limit(store, key, partition, now, policy, changes),
@@ -192,7 +186,13 @@ fn partition_limit(
     remove_selected(store, key, &selected, changes);
 }
 
-fn global_limit(store: &mut Store, now: Timestamp, policy: &Policy, changes: &mut Changes) {
+/// The global limit, run after every unpartitioned insert.
+pub(crate) fn global_limit(
+    store: &mut Store,
+    now: Timestamp,
+    policy: &Policy,
+    changes: &mut Changes,
+) {
     if store.unpartitioned_len() <= policy.global_max {
         return;
     }

@@ -7,7 +7,7 @@ use crate::domain::is_trustworthy;
 use crate::error::Rejection;
 use crate::insert::{Source, store_cookie};
 use crate::jar::CookieJar;
-use crate::parse::set_cookie::parse_set_cookie;
+use crate::parse::set_cookie::parse_set_cookie_ref;
 use crate::rules::{create, draft_from_parsed};
 
 impl CookieJar {
@@ -17,10 +17,10 @@ impl CookieJar {
     ///
     /// The [`Rejection`] Chromium would record for the line; nothing is stored then.
     pub fn set_cookie(&self, url: &Url, line: &str, ctx: &CookieContext) -> Result<(), Rejection> {
-        let mut parsed = parse_set_cookie(line)?;
+        let parsed = parse_set_cookie_ref(line)?;
         let source = Source { trustworthy: is_trustworthy(url), reader: ctx.reader_kind() };
         self.with_store(|store, now, changes| {
-            let draft = draft_from_parsed(&mut parsed, now, &self.policy);
+            let draft = draft_from_parsed(&parsed, now, &self.policy);
             let cookie = create(draft, url, ctx, now)?;
             store_cookie(store, cookie, &source, now, &self.policy, changes)
         })

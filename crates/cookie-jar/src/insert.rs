@@ -52,13 +52,16 @@ pub(crate) fn store_cookie(
     policy: &Policy,
     changes: &mut Changes,
 ) -> Result<(), Rejection> {
-    // One registrable-domain lookup per insert: the key serves every step below.
-    let key = index_key(cookie.domain()).to_owned();
+    // One registrable-domain lookup per insert. The key is a suffix of the
+    // cookie's domain, sliced again where needed rather than copied.
+    let key_start = cookie.domain().len() - index_key(cookie.domain()).len();
+    let tag = Tag::of(&cookie);
     // One pass over the bucket's tags: the two protections and the equivalent
     // cookie. Only cookies whose tag matches are compared in full.
     let mut equivalent = None;
-    if let Some((bucket, tags)) = store.bucket_tagged(&key) {
-        let tag = Tag::of(&cookie);
+    let mut bucket_len = 0;
+    if let Some((bucket, tags)) = store.bucket_tagged(&cookie.domain()[key_start..]) {
+        bucket_len = bucket.len();
         let check_secure = !source.trustworthy;
         let check_http_only = source.reader == Reader::Script;
         let (mut shadows_secure, mut replaces_http_only) = (false, false);
@@ -76,8 +79,10 @@ pub(crate) fn store_cookie(
                 && old_tag.may_be_equivalent(tag)
                 && bucket[i].is_equivalent(&cookie)
             {
-                equivalent = Some(i);
-                replaces_http_only = check_http_only && bucket[i].http_only();
+                let old = &bucket[i];
+                replaces_http_only = check_http_only && old.http_only();
+                let same_value = old.value() == cookie.value();
+                equivalent = Some((i, same_value, same_data(old, &cookie), old.creation()));
             }
         }
         if shadows_secure {
@@ -88,24 +93,21 @@ pub(crate) fn store_cookie(
         }
     }
     let expired = cookie.is_expired(now);
-    let old = equivalent.and_then(|at| store.bucket(&key).map(|bucket| &bucket[at]));
-    let cause = match old {
-        Some(_) if expired => {
-            if let Some(at) = equivalent {
-                changes.push(store.take_at(&key, at), ChangeCause::ExpiredOverwrite);
-            }
+    let cause = match equivalent {
+        Some((at, ..)) if expired => {
+            let old = store.take_at(&cookie.domain()[key_start..], at);
+            changes.push(old, ChangeCause::ExpiredOverwrite);
             return Ok(());
         }
-        Some(old) => {
-            let same_value = old.value() == cookie.value();
-            let cause = if same_data(old, &cookie) {
+        Some((_, same_value, same_data, old_creation)) => {
+            let cause = if same_data {
                 ChangeCause::InsertedNoChangeOverwrite
             } else if same_value {
                 ChangeCause::InsertedNoValueChangeOverwrite
             } else {
                 ChangeCause::Inserted
             };
-            let creation = if same_value { old.creation() } else { store.unique_creation(now) };
+            let creation = if same_value { old_creation } else { store.unique_creation(now) };
             cookie.set_creation(creation);
             cause
         }
@@ -117,15 +119,24 @@ pub(crate) fn store_cookie(
     };
     let inserted = changes.wanted().then(|| cookie.clone());
     let partition = cookie.partition_key().map(str::to_owned);
+    // The key is copied only when a per-domain or per-partition limit may act.
+    let bucket_len = bucket_len + usize::from(equivalent.is_none());
+    let key = (partition.is_some() || bucket_len > policy.domain_max)
+        .then(|| cookie.domain()[key_start..].to_owned());
     // The old cookie leaves (`overwrite`) before the new one's event.
-    let (replaced, bucket_len) = store.replace(&key, equivalent, cookie);
+    let replaced = store.replace(key_start, equivalent.map(|(at, ..)| at), tag, cookie);
     if let Some(old) = replaced {
         changes.push(old, ChangeCause::Overwrite);
     }
     if let Some(inserted) = inserted {
         changes.push(inserted, cause);
     }
-    let partition = partition.as_deref();
-    crate::eviction::after_insert(store, &key, bucket_len, partition, now, policy, changes);
+    match key {
+        Some(key) => {
+            crate::eviction::after_insert(store, &key, partition.as_deref(), now, policy, changes);
+        }
+        // Unpartitioned, and the bucket within the per-domain limit.
+        None => crate::eviction::global_limit(store, now, policy, changes),
+    }
     Ok(())
 }

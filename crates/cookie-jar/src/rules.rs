@@ -2,19 +2,17 @@
 //! canonical [`Cookie`], or the reason it is refused. Rules that need the store
 //! (secure-cookie protection, HttpOnly overwrite) live in `insert.rs`.
 
-use std::borrow::Cow;
-
 use url::Url;
 
 use crate::context::{CookieContext, Reader};
-use crate::cookie::{Cookie, CookieParts, SameSite, SourceScheme};
+use crate::cookie::{Cookie, PartsRef, SameSite, SourceScheme};
 use crate::domain::{
-    canonical_host, is_cookieable_scheme, is_secure_scheme, is_trustworthy, resolve_cookie_domain,
-    site_of,
+    canonical_host_cow, is_cookieable_scheme, is_secure_scheme, is_trustworthy,
+    resolve_cookie_domain, site_of,
 };
 use crate::error::Rejection;
 use crate::jar::Policy;
-use crate::parse::set_cookie::ParsedCookie;
+use crate::parse::set_cookie::ParsedRef;
 use crate::prefix::{PrefixInput, prefix_ok};
 use crate::time::Timestamp;
 
@@ -65,13 +63,12 @@ pub(crate) fn expiry_for(
 }
 
 /// Everything the creation checks need, whatever the source (header or API).
-/// Name, value and path are moved into the cookie when owned (a parsed line).
 pub(crate) struct Draft<'a> {
-    pub(crate) name: Cow<'a, str>,
-    pub(crate) value: Cow<'a, str>,
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
     pub(crate) domain: Option<&'a str>,
     /// `None` or empty: the default-path. Stored as given otherwise.
-    pub(crate) path: Option<Cow<'a, str>>,
+    pub(crate) path: Option<&'a str>,
     /// The path the prefix rules look at is exactly `/` (see `PrefixInput`).
     pub(crate) prefix_root_path: bool,
     pub(crate) expiry: Option<Timestamp>,
@@ -82,18 +79,18 @@ pub(crate) struct Draft<'a> {
     pub(crate) partitioned: bool,
 }
 
-/// Builds the draft for a parsed `Set-Cookie` line, taking its name, value and path.
+/// Builds the draft for a parsed `Set-Cookie` line.
 pub(crate) fn draft_from_parsed<'a>(
-    parsed: &'a mut ParsedCookie,
+    parsed: &ParsedRef<'a>,
     now: Timestamp,
     policy: &Policy,
 ) -> Draft<'a> {
     Draft {
-        prefix_root_path: parsed.path.as_deref() == Some("/"),
-        name: Cow::Owned(std::mem::take(&mut parsed.name)),
-        value: Cow::Owned(std::mem::take(&mut parsed.value)),
-        path: parsed.path.take().map(Cow::Owned),
-        domain: parsed.domain.as_deref(),
+        prefix_root_path: parsed.path == Some("/"),
+        name: parsed.name,
+        value: parsed.value,
+        path: parsed.path,
+        domain: parsed.domain,
         expiry: expiry_for(parsed.max_age, parsed.expires, now, policy),
         secure: parsed.secure,
         http_only: parsed.http_only,
@@ -118,11 +115,15 @@ pub(crate) fn create(
     if !is_cookieable_scheme(url) {
         return Err(Rejection::NonCookieableScheme);
     }
-    let host = canonical_host(url).ok_or(Rejection::FailureToStore)?;
+    let host = canonical_host_cow(url).ok_or(Rejection::FailureToStore)?;
     let domain = resolve_cookie_domain(&host, draft.domain)?;
+    let default;
     let path = match draft.path {
-        Some(p) if !p.is_empty() => p.into_owned(),
-        _ => default_path(url),
+        Some(p) if !p.is_empty() => p,
+        _ => {
+            default = default_path(url);
+            &default
+        }
     };
     let trustworthy = is_trustworthy(url);
     if draft.secure && !trustworthy {
@@ -138,8 +139,8 @@ pub(crate) fn create(
         return Err(Rejection::InvalidPartitioned);
     }
     let prefix = PrefixInput {
-        name: &draft.name,
-        value: &draft.value,
+        name: draft.name,
+        value: draft.value,
         secure: draft.secure,
         http_only: draft.http_only,
         domain_attribute: draft.domain.unwrap_or(""),
@@ -165,12 +166,11 @@ pub(crate) fn create(
     } else {
         None
     };
-    let host_only = domain.is_none();
-    Ok(Cookie::from_parts(CookieParts {
-        name: draft.name.into_owned(),
-        value: draft.value.into_owned(),
-        domain: domain.unwrap_or(host),
-        host_only,
+    Ok(Cookie::from_parts_ref(PartsRef {
+        name: draft.name,
+        value: draft.value,
+        domain: domain.as_deref().unwrap_or(&host),
+        host_only: domain.is_none(),
         path,
         creation: now,
         expiry: draft.expiry,

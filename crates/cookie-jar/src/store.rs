@@ -59,7 +59,11 @@ struct Bucket {
 
 impl Bucket {
     fn push(&mut self, cookie: Cookie) {
-        self.tags.push(Tag::of(&cookie));
+        self.push_tagged(Tag::of(&cookie), cookie);
+    }
+
+    fn push_tagged(&mut self, tag: Tag, cookie: Cookie) {
+        self.tags.push(tag);
         self.cookies.push(Box::new(cookie));
     }
 
@@ -182,8 +186,7 @@ impl Store {
     }
 
     /// [`insert`](Self::insert) with the cookie's index key already known.
-    /// Returns the bucket's new length.
-    pub(crate) fn insert_in(&mut self, key: &str, cookie: Cookie) -> usize {
+    pub(crate) fn insert_in(&mut self, key: &str, cookie: Cookie) {
         debug_assert_eq!(key, index_key(cookie.domain()));
         self.note_creation(cookie.creation());
         self.note_bounds(&cookie);
@@ -191,38 +194,47 @@ impl Store {
         self.len += 1;
         if let Some(bucket) = self.buckets.get_mut(key) {
             bucket.push(cookie);
-            bucket.cookies.len()
         } else {
             let mut bucket = Bucket::default();
             bucket.push(cookie);
             self.buckets.insert(key.to_owned(), bucket);
-            1
         }
     }
 
-    /// Stores `cookie` in bucket `key`, first taking out the cookie at
-    /// position `at` when given (its equivalent, as found through
-    /// [`bucket`](Self::bucket)), which is returned. Same bucket order as
-    /// [`take_at`](Self::take_at) then [`insert_in`](Self::insert_in), with one
-    /// lookup. Also returns the bucket's new length.
+    /// Stores `cookie` (tagged `tag`) in its bucket, whose key is its domain
+    /// from byte `key_start` on, first taking out the cookie at position `at`
+    /// when given (its equivalent, as found through
+    /// [`bucket_tagged`](Self::bucket_tagged)), which is returned. Same bucket
+    /// order as [`take_at`](Self::take_at) then [`insert_in`](Self::insert_in),
+    /// with one lookup and no copy of the key unless the bucket is new.
     pub(crate) fn replace(
         &mut self,
-        key: &str,
+        key_start: usize,
         at: Option<usize>,
+        tag: Tag,
         cookie: Cookie,
-    ) -> (Option<Cookie>, usize) {
-        let Some(at) = at else {
-            return (None, self.insert_in(key, cookie));
-        };
-        debug_assert_eq!(key, index_key(cookie.domain()));
+    ) -> Option<Cookie> {
+        debug_assert_eq!(&cookie.domain()[key_start..], index_key(cookie.domain()));
+        debug_assert_eq!(tag, Tag::of(&cookie));
         self.note_creation(cookie.creation());
         self.note_bounds(&cookie);
-        let bucket = self.buckets.get_mut(key).unwrap_or_else(|| unreachable!("bucket exists"));
-        self.partitioned = self.partitioned - usize::from(bucket.cookies[at].partitioned())
-            + usize::from(cookie.partitioned());
-        let old = bucket.swap_remove(at);
-        bucket.push(cookie);
-        (Some(old), bucket.cookies.len())
+        self.partitioned += usize::from(cookie.partitioned());
+        let Some(bucket) = self.buckets.get_mut(&cookie.domain()[key_start..]) else {
+            debug_assert!(at.is_none(), "a cookie to replace is in an existing bucket");
+            self.len += 1;
+            let key = cookie.domain()[key_start..].to_owned();
+            let mut bucket = Bucket::default();
+            bucket.push_tagged(tag, cookie);
+            self.buckets.insert(key, bucket);
+            return None;
+        };
+        let old = at.map(|at| bucket.swap_remove(at));
+        bucket.push_tagged(tag, cookie);
+        match &old {
+            Some(old) => self.partitioned -= usize::from(old.partitioned()),
+            None => self.len += 1,
+        }
+        old
     }
 
     fn note_bounds(&mut self, cookie: &Cookie) {

@@ -42,6 +42,42 @@ pub struct ParsedCookie {
     pub partitioned: bool,
 }
 
+/// [`ParsedCookie`] borrowing from the line: what the jar itself uses, so that
+/// parsing allocates nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ParsedRef<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    pub(crate) expires: Option<Timestamp>,
+    pub(crate) max_age: Option<i64>,
+    pub(crate) domain: Option<&'a str>,
+    /// As in [`ParsedCookie::path`]: `""` stands for a value not starting with `/`.
+    pub(crate) path: Option<&'a str>,
+    pub(crate) secure: bool,
+    pub(crate) http_only: bool,
+    pub(crate) same_site: SameSite,
+    pub(crate) priority: Priority,
+    pub(crate) partitioned: bool,
+}
+
+impl ParsedRef<'_> {
+    fn into_owned(self) -> ParsedCookie {
+        ParsedCookie {
+            name: self.name.to_owned(),
+            value: self.value.to_owned(),
+            expires: self.expires,
+            max_age: self.max_age,
+            domain: self.domain.map(str::to_owned),
+            path: self.path.map(str::to_owned),
+            secure: self.secure,
+            http_only: self.http_only,
+            same_site: self.same_site,
+            priority: self.priority,
+            partitioned: self.partitioned,
+        }
+    }
+}
+
 /// Is this octet a CTL that rejects the line (every CTL but HTAB)?
 const fn is_forbidden_ctl(b: u8) -> bool {
     matches!(b, 0x00..=0x08 | 0x0A..=0x1F | 0x7F)
@@ -97,6 +133,11 @@ fn split_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
 /// [`Rejection::DisallowedCharacter`], [`Rejection::NoCookieContent`] or
 /// [`Rejection::NameValuePairExceedsMaxSize`].
 pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
+    parse_set_cookie_ref(line).map(ParsedRef::into_owned)
+}
+
+/// [`parse_set_cookie`] without copying anything out of the line.
+pub(crate) fn parse_set_cookie_ref(line: &str) -> Result<ParsedRef<'_>, Rejection> {
     // One branch-free scan (it vectorises): forbidden CTLs, and whether the
     // per-part tab checks can find anything.
     let (mut has_ctl, mut has_tab) = (false, false);
@@ -125,28 +166,11 @@ pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
     if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
         return Err(Rejection::NameValuePairExceedsMaxSize);
     }
-    let mut cookie =
-        ParsedCookie { name: name.to_owned(), value: value.to_owned(), ..ParsedCookie::default() };
+    let mut cookie = ParsedRef { name, value, ..ParsedRef::default() };
     if attributes.is_empty() {
         return Ok(cookie);
     }
-    // `attributes.split(';')`, every piece (empty ones included) in order.
-    let mut rest = Some(attributes);
-    while let Some(text) = rest {
-        let av = match split_once_ascii(text, b';') {
-            Some((av, next)) => {
-                rest = Some(next);
-                av
-            }
-            None => {
-                rest = None;
-                text
-            }
-        };
-        let (key, val) = match split_once_ascii(av, b'=') {
-            Some((k, v)) => (trim_ws(k), trim_ws(v)),
-            None => (trim_ws(av), ""),
-        };
+    for (key, val) in attribute_pairs(attributes) {
         if has_tab && (key.contains('\t') || val.contains('\t')) {
             return Err(Rejection::DisallowedCharacter);
         }
@@ -158,16 +182,40 @@ pub fn parse_set_cookie(line: &str) -> Result<ParsedCookie, Rejection> {
     Ok(cookie)
 }
 
-fn apply_attribute(cookie: &mut ParsedCookie, key: &str, val: &str) {
+/// The trimmed `(name, value)` of every piece of `attributes.split(';')`
+/// (empty ones included), in order, each cut at its first `=` (no `=`: an
+/// empty value). One pass over the bytes.
+fn attribute_pairs(attributes: &str) -> impl Iterator<Item = (&str, &str)> {
+    let bytes = attributes.as_bytes();
+    let (mut start, mut eq) = (0, None);
+    (0..=bytes.len()).filter_map(move |i| {
+        let b = bytes.get(i).copied().unwrap_or(b';');
+        if b == b'=' && eq.is_none() {
+            eq = Some(i);
+        }
+        if b != b';' {
+            return None;
+        }
+        // `;` and `=` are ASCII: every cut is a character boundary.
+        let pair = match eq {
+            Some(eq) => (trim_ws(&attributes[start..eq]), trim_ws(&attributes[eq + 1..i])),
+            None => (trim_ws(&attributes[start..i]), ""),
+        };
+        (start, eq) = (i + 1, None);
+        Some(pair)
+    })
+}
+
+fn apply_attribute<'a>(cookie: &mut ParsedRef<'a>, key: &str, val: &'a str) {
     let is = |name: &str| key.eq_ignore_ascii_case(name);
     if is("expires") {
         cookie.expires = parse_cookie_date(val);
     } else if is("max-age") {
         cookie.max_age = parse_max_age(val);
     } else if is("domain") {
-        cookie.domain = Some(val.to_owned());
+        cookie.domain = Some(val);
     } else if is("path") {
-        cookie.path = Some(if val.starts_with('/') { val.to_owned() } else { String::new() });
+        cookie.path = Some(if val.starts_with('/') { val } else { "" });
     } else if is("secure") {
         cookie.secure = true;
     } else if is("httponly") {
@@ -355,6 +403,18 @@ mod tests {
             proptest::prop_assert_eq!(trim_ws(&s), s.trim_matches([' ', '\t']));
             proptest::prop_assert_eq!(split_once_ascii(&s, b';'), s.split_once(';'));
             proptest::prop_assert_eq!(split_once_ascii(&s, b'='), s.split_once('='));
+        }
+
+        #[test]
+        fn attribute_pairs_match_std_splitting(s in "[ \t;=a\u{e9}]{0,24}") {
+            let reference: Vec<(&str, &str)> = s
+                .split(';')
+                .map(|av| match av.split_once('=') {
+                    Some((k, v)) => (trim_ws(k), trim_ws(v)),
+                    None => (trim_ws(av), ""),
+                })
+                .collect();
+            proptest::prop_assert_eq!(attribute_pairs(&s).collect::<Vec<_>>(), reference);
         }
     }
 }
