@@ -1,4 +1,5 @@
-//! Inputs shared by the sessionkit benchmarks (cookie inputs in [`cookies`]).
+//! Inputs shared by the sessionkit benchmarks (cookie inputs in [`cookies`],
+//! the PAC script and its URLs in [`pac`]).
 //!
 //! Every benchmark feeds ours and the peer the *same* input: one bypass list
 //! written in the subset of syntax that both Chromium's grammar and the
@@ -7,6 +8,7 @@
 //! Generation is deterministic so figures compare across runs.
 
 pub mod cookies;
+pub mod pac;
 
 /// The number of URLs each matching benchmark runs over.
 pub const URL_COUNT: usize = 10_000;
