@@ -53,6 +53,10 @@ impl Tag {
 /// insert path reads the tags, not the cookies.
 #[derive(Debug, Default)]
 struct Bucket {
+    #[allow(
+        clippy::vec_box,
+        reason = "measured: growing buckets of inline cookies cost ingest 14% in copies"
+    )]
     cookies: Vec<Box<Cookie>>,
     tags: Vec<Tag>,
 }

@@ -95,10 +95,33 @@ pub(crate) fn trim_ws(s: &str) -> &str {
     &s[start..end]
 }
 
-/// `s.split_once(sep)` for an ASCII separator, by a plain byte scan (the
-/// strings are short: a char searcher's set-up costs more than it saves).
+/// The position of the first `byte` in `bytes`, eight bytes at a time.
+fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(byte);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // The lowest flagged byte is the first zero byte of `x` (higher flags
+        // may be borrow artefacts, never lower ones).
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == byte).map(|i| at + i)
+}
+
+/// `s.split_once(sep)` for an ASCII separator, without a char searcher (its
+/// set-up costs more than the search on these short strings).
 fn split_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == sep)?;
+    let at = find_byte(s.as_bytes(), sep)?;
+    // `sep` is ASCII: both cuts are character boundaries.
     Some((&s[..at], &s[at + 1..]))
 }
 
@@ -184,25 +207,25 @@ pub(crate) fn parse_set_cookie_ref(line: &str) -> Result<ParsedRef<'_>, Rejectio
 
 /// The trimmed `(name, value)` of every piece of `attributes.split(';')`
 /// (empty ones included), in order, each cut at its first `=` (no `=`: an
-/// empty value). One pass over the bytes.
+/// empty value).
 fn attribute_pairs(attributes: &str) -> impl Iterator<Item = (&str, &str)> {
-    let bytes = attributes.as_bytes();
-    let (mut start, mut eq) = (0, None);
-    (0..=bytes.len()).filter_map(move |i| {
-        let b = bytes.get(i).copied().unwrap_or(b';');
-        if b == b'=' && eq.is_none() {
-            eq = Some(i);
-        }
-        if b != b';' {
-            return None;
-        }
-        // `;` and `=` are ASCII: every cut is a character boundary.
-        let pair = match eq {
-            Some(eq) => (trim_ws(&attributes[start..eq]), trim_ws(&attributes[eq + 1..i])),
-            None => (trim_ws(&attributes[start..i]), ""),
+    let mut rest = Some(attributes);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let av = match split_once_ascii(text, b';') {
+            Some((av, next)) => {
+                rest = Some(next);
+                av
+            }
+            None => {
+                rest = None;
+                text
+            }
         };
-        (start, eq) = (i + 1, None);
-        Some(pair)
+        Some(match split_once_ascii(av, b'=') {
+            Some((k, v)) => (trim_ws(k), trim_ws(v)),
+            None => (trim_ws(av), ""),
+        })
     })
 }
 
@@ -403,6 +426,11 @@ mod tests {
             proptest::prop_assert_eq!(trim_ws(&s), s.trim_matches([' ', '\t']));
             proptest::prop_assert_eq!(split_once_ascii(&s, b';'), s.split_once(';'));
             proptest::prop_assert_eq!(split_once_ascii(&s, b'='), s.split_once('='));
+        }
+
+        #[test]
+        fn find_byte_matches_position(s in proptest::collection::vec(0_u8..=255, 0..40), b in 0_u8..=255) {
+            proptest::prop_assert_eq!(find_byte(&s, b), s.iter().position(|&x| x == b));
         }
 
         #[test]
