@@ -27,7 +27,7 @@ fn manual_clock() -> Arc<ManualClock> {
 #[test]
 fn writes_wait_for_512_ops_or_30_seconds_or_flush() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let tree = db.open_tree(TREE_NAME).unwrap();
     let clock = manual_clock();
     let jar = PersistentCookieJar::builder()
@@ -71,7 +71,7 @@ fn writes_wait_for_512_ops_or_30_seconds_or_flush() {
 #[test]
 fn commit_if_due_serves_callers_without_the_thread() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let clock = manual_clock();
     let jar = PersistentCookieJar::builder()
         .jar(CookieJar::with_clock(clock.clone()))
@@ -88,7 +88,7 @@ fn commit_if_due_serves_callers_without_the_thread() {
 #[test]
 fn background_thread_commits_a_quiet_batch() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let tree = db.open_tree(TREE_NAME).unwrap();
     let jar = PersistentCookieJar::builder()
         .commit_interval(Duration::from_millis(100))
@@ -111,7 +111,7 @@ fn access_time_updates_are_persisted_and_drive_eviction_after_reload() {
     let start = clock.now();
     let nav = CookieContext::same_site().top_level_navigation(true);
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::builder()
             .jar(CookieJar::with_clock(clock.clone()))
             .background_commits(false)
@@ -135,7 +135,7 @@ fn access_time_updates_are_persisted_and_drive_eviction_after_reload() {
         assert_eq!(jar.pending_ops(), 10);
         jar.flush().unwrap();
     }
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let jar = PersistentCookieJar::builder()
         .jar(CookieJar::with_clock(clock))
         .background_commits(false)
@@ -158,14 +158,14 @@ fn access_time_updates_are_persisted_and_drive_eviction_after_reload() {
 fn reload_keeps_persistent_cookies_and_drops_session_ones() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::open(&db).unwrap();
         set(&jar, "https://example.com/", "persistent=1; Max-Age=3600; HttpOnly; SameSite=Strict");
         set(&jar, "https://example.com/", "session=1");
         set(&jar, "https://example.com/app", "__Host-x=1; Secure; Path=/; Max-Age=60");
         // No flush: dropping the jar commits and flushes.
     }
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let jar = PersistentCookieJar::open(&db).unwrap();
     assert_eq!(names(&jar), ["__Host-x", "persistent"]);
     let persistent = jar.all_cookies().into_iter().find(|c| c.name() == "persistent").unwrap();
@@ -180,18 +180,18 @@ fn reload_keeps_persistent_cookies_and_drops_session_ones() {
 fn session_cookies_survive_with_the_option() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::builder().persist_session_cookies(true).open(&db).unwrap();
         set(&jar, "https://example.com/", "session=1");
         jar.flush().unwrap();
     }
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::builder().persist_session_cookies(true).open(&db).unwrap();
         assert_eq!(names(&jar), ["session"]);
     }
     // Opened without the option, the old session record is not loaded, and is deleted.
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let jar = PersistentCookieJar::open(&db).unwrap();
     assert!(jar.is_empty());
     jar.flush().unwrap();
@@ -203,7 +203,7 @@ fn expired_cookies_are_not_loaded() {
     let dir = tempfile::tempdir().unwrap();
     let clock = manual_clock();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::builder()
             .jar(CookieJar::with_clock(clock.clone()))
             .open(&db)
@@ -213,7 +213,7 @@ fn expired_cookies_are_not_loaded() {
         jar.flush().unwrap();
     }
     clock.advance(Duration::from_secs(120));
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let jar = PersistentCookieJar::builder().jar(CookieJar::with_clock(clock)).open(&db).unwrap();
     assert_eq!(names(&jar), ["long"]);
     jar.flush().unwrap();
@@ -224,7 +224,7 @@ fn expired_cookies_are_not_loaded() {
 fn overwrite_and_removal_reach_the_store() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::open(&db).unwrap();
         set(&jar, "https://example.com/", "a=old; Max-Age=3600");
         set(&jar, "https://example.com/", "b=1; Max-Age=3600");
@@ -236,7 +236,7 @@ fn overwrite_and_removal_reach_the_store() {
         set(&jar, "https://example.com/", "c=session");
         jar.flush().unwrap();
     }
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let jar = PersistentCookieJar::open(&db).unwrap();
     let all = jar.all_cookies();
     assert_eq!(all.len(), 1);
@@ -246,7 +246,7 @@ fn overwrite_and_removal_reach_the_store() {
 #[test]
 fn a_corrupt_record_is_an_error_and_nothing_is_emptied() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     {
         let jar = PersistentCookieJar::open(&db).unwrap();
         set(&jar, "https://example.com/", "good=1; Max-Age=3600");
@@ -281,7 +281,7 @@ fn a_corrupt_record_is_an_error_and_nothing_is_emptied() {
 fn loading_3300_cookies() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
         let jar = PersistentCookieJar::builder().background_commits(false).open(&db).unwrap();
         // 20 sites of 165 cookies: under the per-site limit of 180 and at the global 3300.
         for site in 0..20 {
@@ -296,7 +296,7 @@ fn loading_3300_cookies() {
         assert_eq!(jar.len(), 3300);
         jar.flush().unwrap();
     }
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let started = Instant::now();
     let jar = PersistentCookieJar::builder().background_commits(false).open(&db).unwrap();
     let elapsed = started.elapsed();

@@ -16,7 +16,7 @@ const FLUSHED: usize = 300;
 #[test]
 fn child_sets_flushes_and_waits_to_be_killed() {
     let Some(path) = std::env::var_os(CHILD_ENV) else { return };
-    let db = sled::open(path).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(path).unwrap();
     let jar = PersistentCookieJar::builder().background_commits(false).open(&db).unwrap();
     let ctx = CookieContext::same_site();
     for i in 0..FLUSHED {
@@ -52,7 +52,7 @@ fn flushed_cookies_survive_sigkill() {
     let status = child.wait().unwrap();
     assert!(saw_marker, "the child exited before flushing: {status}");
 
-    let db = sled::open(dir.path()).unwrap();
+    let db = sessionkit_cookie_jar::persist::open_database(dir.path()).unwrap();
     let jar = PersistentCookieJar::builder().background_commits(false).open(&db).unwrap();
     let all = jar.all_cookies();
     assert_eq!(all.len(), FLUSHED, "every flushed cookie, and nothing that was only pending");

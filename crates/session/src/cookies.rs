@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sessionkit_cookie_jar::CookieJar;
-use sessionkit_cookie_jar::persist::PersistentCookieJar;
+use sessionkit_cookie_jar::persist::{self, PersistentCookieJar};
 
 use crate::Error;
 use crate::session::Session;
@@ -68,10 +68,11 @@ pub(crate) fn database_path(dir: &Path) -> PathBuf {
 }
 
 /// Opens the sled database of a session directory. sled creates the
-/// directory and refuses a database another process has open (its own lock).
+/// directory and refuses a database another process has open (its own lock);
+/// the jar's opener waits out the lock a just-closed handle still holds.
 pub(crate) fn open_database(dir: &Path) -> Result<sled::Db, Error> {
     let path = database_path(dir);
-    sled::Config::new().path(&path).open().map_err(|e| Error::CookieStore {
+    persist::open_database(&path).map_err(|e| Error::CookieStore {
         op: "open",
         path,
         source: e.into(),

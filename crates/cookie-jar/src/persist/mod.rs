@@ -47,6 +47,9 @@
 //! [`persist_session_cookies(true)`]: PersistentCookieJarBuilder::persist_session_cookies
 
 mod format;
+mod open;
+
+pub use open::{LOCK_WAIT, open_database};
 
 use std::collections::BTreeMap;
 use std::fmt;
