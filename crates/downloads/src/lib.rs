@@ -5,5 +5,6 @@
 pub mod content_disposition;
 pub mod content_range;
 pub mod error;
+pub mod naming;
 
 pub use error::{Error, HeaderErrorKind};
