@@ -5,6 +5,9 @@
 pub mod content_disposition;
 pub mod content_range;
 pub mod error;
+mod http_date;
 pub mod naming;
+pub mod reason;
+pub mod validators;
 
 pub use error::{Error, HeaderErrorKind};
