@@ -1,4 +1,4 @@
-//! The crate's [`Error`] and the typed reasons behind a header parse failure.
+//! The crate's [`enum@Error`] and the typed reasons behind a header parse failure.
 
 use thiserror::Error;
 

@@ -8,6 +8,7 @@ pub mod error;
 mod http_date;
 pub mod naming;
 pub mod reason;
+pub mod response;
 pub mod validators;
 
 pub use error::{Error, HeaderErrorKind};
