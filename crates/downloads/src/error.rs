@@ -84,6 +84,14 @@ pub enum Error {
         /// The limit.
         max: usize,
     },
+    /// A state change the download state machine does not allow.
+    #[error("invalid download state transition {from} -> {to}")]
+    InvalidTransition {
+        /// The current state.
+        from: crate::state::State,
+        /// The requested state.
+        to: crate::state::State,
+    },
 }
 
 impl Error {

@@ -9,6 +9,8 @@ mod http_date;
 pub mod naming;
 pub mod reason;
 pub mod response;
+pub mod resume;
+pub mod state;
 pub mod validators;
 
 pub use error::{Error, HeaderErrorKind};
