@@ -1,5 +1,5 @@
 //! Inputs shared by the sessionkit benchmarks (cookie inputs in [`cookies`],
-//! the PAC script and its URLs in [`pac`]).
+//! the PAC script and its URLs in [`pac`], spellcheck words in [`spell`]).
 //!
 //! Every benchmark feeds ours and the peer the *same* input: one bypass list
 //! written in the subset of syntax that both Chromium's grammar and the
@@ -9,6 +9,7 @@
 
 pub mod cookies;
 pub mod pac;
+pub mod spell;
 
 /// The number of URLs each matching benchmark runs over.
 pub const URL_COUNT: usize = 10_000;
