@@ -5,10 +5,10 @@
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use hyper_util::client::proxy::matcher::Matcher;
+use sessionkit_benches::estimates::median_ns;
 use sessionkit_benches::{URL_COUNT, bypass_list, urls};
 use sessionkit_bypass_rules::BypassRules;
 
@@ -56,26 +56,6 @@ fn bench_build(c: &mut Criterion) {
         });
     }
     group.finish();
-}
-
-/// Criterion keeps its estimates under `<target>/criterion`; the median
-/// of each side is read back from there so the printed ratio is the one
-/// criterion measured, not a second, rougher timing.
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return home.into();
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("criterion")
-}
-
-fn median_ns(group: &str, function: &str, n: usize) -> Option<f64> {
-    let path =
-        criterion_dir().join(group).join(function).join(n.to_string()).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
 }
 
 fn print_ratios() {

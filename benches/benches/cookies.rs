@@ -7,7 +7,6 @@
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use cookie_store::CookieStore;
@@ -15,6 +14,7 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use sessionkit_benches::cookies::{
     HEADERS, REQUESTS, SITES, STORED, request_urls, set_cookie_headers, stored_cookies,
 };
+use sessionkit_benches::estimates::median_ns;
 use sessionkit_cookie_jar::{CookieContext, CookieJar, Policy, SystemClock};
 use url::Url;
 
@@ -131,25 +131,6 @@ fn bench_header(c: &mut Criterion) {
         });
     });
     group.finish();
-}
-
-/// Criterion keeps its estimates under `<target>/criterion`; the medians
-/// are read back from there so the printed ratio is criterion's own.
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return home.into();
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("criterion")
-}
-
-fn median_ns(group: &str, function: &str, n: usize) -> Option<f64> {
-    let path =
-        criterion_dir().join(group).join(function).join(n.to_string()).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
 }
 
 fn print_ratios() {

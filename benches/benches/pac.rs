@@ -8,10 +8,10 @@
 
 use std::hint::black_box;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use sessionkit_benches::estimates::median_ns;
 use sessionkit_benches::pac::{corporate_pac, pac_urls};
 use sessionkit_pac::{Limits, PacEngine, PacEnvironment, StaticResolver, script_arguments};
 use url::Url;
@@ -129,23 +129,6 @@ fn run_peer(script: &str, calls: &[(String, String)]) -> Result<Peer, String> {
         loop_overhead_ns: json["loop_overhead_ns"].as_f64().unwrap_or(0.0),
         results,
     })
-}
-
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return home.into();
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("criterion")
-}
-
-fn median_ns(group: &str, function: &str, n: usize) -> Option<f64> {
-    let path =
-        criterion_dir().join(group).join(function).join(n.to_string()).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
 }
 
 fn report() {

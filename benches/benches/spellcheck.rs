@@ -12,11 +12,11 @@
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+use sessionkit_benches::estimates::median_ns;
 use sessionkit_benches::spell::{CHECK_COUNT, SUGGEST_COUNT, check_words, misspellings};
 use sessionkit_spellcheck::{
     Backend, DictionaryText, MemoryProvider, Spellbook, Spellchecker, Speller,
@@ -252,26 +252,6 @@ fn report_latency_spread(s: &Subjects, words: &[String]) {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
-}
-
-/// Criterion keeps its estimates under `<target>/criterion`; the median
-/// of each side is read back from there so the printed ratio is the one
-/// criterion measured, not a second, rougher timing.
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return home.into();
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("criterion")
-}
-
-fn median_ns(group: &str, function: &str, n: usize) -> Option<f64> {
-    let path =
-        criterion_dir().join(group).join(function).join(n.to_string()).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
 }
 
 fn print_ratios(check_n: usize, suggest_n: usize, with_peer: bool, checker_empty: usize) {

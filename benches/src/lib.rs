@@ -8,6 +8,7 @@
 //! Generation is deterministic so figures compare across runs.
 
 pub mod cookies;
+pub mod estimates;
 pub mod pac;
 pub mod spell;
 
