@@ -40,8 +40,18 @@ fn compare(
     Ok(())
 }
 
+/// The two tests run one at a time: each loads several Hunspell
+/// dictionaries, and the library's process-wide tables are only safe when
+/// loads and unloads don't overlap (the backend serialises them too).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn same_verdicts_on_the_test_dictionaries() -> Result<(), Error> {
+    let _serial = serial();
     let list: Vec<String> = [
         "walk",
         "walks",
@@ -81,6 +91,7 @@ fn same_verdicts_on_the_test_dictionaries() -> Result<(), Error> {
 
 #[test]
 fn same_verdicts_on_debians_en_us() -> Result<(), Box<dyn std::error::Error>> {
+    let _serial = serial();
     let dic = std::path::Path::new("/usr/share/hunspell/en_US.dic");
     if !dic.exists() {
         if std::env::var("CI").as_deref() == Ok("true") {

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 
 use super::{Backend, Speller};
@@ -63,8 +63,30 @@ impl Backend for Hunspell {
     }
 }
 
+/// Held while a Hunspell handle is created or destroyed. Hunspell keeps
+/// process-wide tables (its UTF-8 case tables, reference-counted, set up by
+/// the first UTF-8 dictionary and freed with the last) without any locking,
+/// so two dictionaries loading or closing at once on different threads can
+/// free a table the other is using; a crash seen when tests loaded several
+/// dictionaries in parallel. Checking and suggesting need no lock: the
+/// tables only change on create and destroy.
+static LIFECYCLE: Mutex<()> = Mutex::new(());
+
 fn serve(aff: &str, dic: &str, ready: &mpsc::SyncSender<()>, inbox: &mpsc::Receiver<Request>) {
-    let hunspell = hunspell_rs::Hunspell::new(aff, dic);
+    let hunspell = {
+        let _lifecycle = LIFECYCLE.lock().unwrap_or_else(PoisonError::into_inner);
+        hunspell_rs::Hunspell::new(aff, dic)
+    };
+    serve_requests(&hunspell, ready, inbox);
+    let _lifecycle = LIFECYCLE.lock().unwrap_or_else(PoisonError::into_inner);
+    drop(hunspell);
+}
+
+fn serve_requests(
+    hunspell: &hunspell_rs::Hunspell,
+    ready: &mpsc::SyncSender<()>,
+    inbox: &mpsc::Receiver<Request>,
+) {
     if ready.send(()).is_err() {
         return;
     }
