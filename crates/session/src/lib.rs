@@ -176,6 +176,7 @@
 mod cookies;
 mod data_dir;
 mod error;
+pub mod fetch;
 mod lock;
 mod pac_fetch;
 mod pac_mode;
@@ -189,6 +190,10 @@ mod user_agent;
 pub use cookies::{Cookies, DATABASE_DIR_NAME};
 pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
 pub use error::{Error, InUseBy};
+pub use fetch::{
+    Body, BoxError, CacheMode, Credentials, FetchError, FetchOptions, NetworkEmulation,
+    RedirectMode, UrlChain,
+};
 pub use lock::LOCK_FILE_NAME;
 pub use pac_mode::{PacFailureMode, ProxyOptions, WPAD_URL};
 pub use partition::{MAX_DIR_NAME_LEN, MAX_PARTITION_NAME_LEN, PERSIST_PREFIX};

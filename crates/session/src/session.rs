@@ -8,6 +8,7 @@ use sessionkit_proxy_rules::{ProxyConfig, ProxyList};
 use url::Url;
 
 use crate::cookies::{CookieStore, Cookies, open_database};
+use crate::fetch::stack::NetStack;
 use crate::lock::LockFile;
 use crate::pac_mode::{ProxyOptions, ProxyState};
 use crate::storage::{ClearStorageOptions, ClearedStorage, StorageKind, remove_host_cookies};
@@ -94,6 +95,9 @@ pub(crate) struct Inner {
     // Declared before the lock so the database is flushed and closed
     // before another process may take the directory.
     stores: Mutex<Stores>,
+    /// Resolver cache, connection pools and network emulation of
+    /// `Session::fetch` (see fetch/).
+    net_stack: Arc<NetStack>,
     /// `Session::spellchecker()`, made on first use (see spellchecker.rs).
     spellchecker: Mutex<Option<Arc<sessionkit_spellcheck::Spellchecker>>>,
     _lock: Option<LockFile>,
@@ -132,6 +136,7 @@ impl Session {
                     accept_languages: DEFAULT_ACCEPT_LANGUAGES.to_owned(),
                 }),
                 stores: Mutex::new(Stores::default()),
+                net_stack: Arc::default(),
                 spellchecker: Mutex::new(None),
                 _lock: lock,
             }),
@@ -236,9 +241,9 @@ impl Session {
     /// mode, as in Electron; see [`set_proxy_with`](Self::set_proxy_with)
     /// for Chrome's fall-back to DIRECT, and the crate's *PAC* section.
     ///
-    /// Electron: `ses.setProxy(config)`. Electron's advice to call
-    /// `closeAllConnections()` afterwards will apply here too once the
-    /// session pools connections.
+    /// Electron: `ses.setProxy(config)`. As there, connections already
+    /// pooled keep their route: call
+    /// [`close_all_connections`](Self::close_all_connections) afterwards.
     pub fn set_proxy(&self, config: ProxyConfig) {
         self.set_proxy_with(config, ProxyOptions::default());
     }
@@ -441,6 +446,10 @@ impl Session {
             cookies.flush()?;
         }
         Ok(cleared)
+    }
+
+    pub(crate) fn net_stack(&self) -> &Arc<NetStack> {
+        &self.inner.net_stack
     }
 
     pub(crate) fn spellchecker_slot(

@@ -1,0 +1,161 @@
+//! The network layer: proxy resolution, the fall-back walk through the
+//! proxy list, emulation, and one HTTP exchange. No cookies, no redirects,
+//! no cache: those sit above it.
+
+use std::future::Future;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use sessionkit_proxy_rules::ProxyScheme;
+use url::Url;
+
+use crate::Session;
+use crate::fetch::classify::{classify, proxy_failed};
+use crate::fetch::emulation::Emulation;
+use crate::fetch::shaper::ShapedBody;
+use crate::fetch::{Body, BoxError, FetchError};
+
+/// Something that answers one HTTP request, without following redirects:
+/// the shape of the session's network layer, which an HTTP cache can wrap.
+///
+/// A failure is a [`BoxError`]; the network layer's is always a
+/// [`FetchError`] inside (downcast to read it).
+pub trait Upstream: Send + Sync {
+    /// Sends `request` (its URI absolute) and returns the response once its
+    /// head has arrived; the body streams.
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<Body>, BoxError>> + Send;
+}
+
+/// A session's network layer: every request is sent through the proxies
+/// `resolve_proxy` gives for its URL, in order, under the session's network
+/// emulation, with the session's DNS cache and connection pools.
+///
+/// [`Session::fetch`] sends each hop through it; on its own it is one
+/// exchange (no cookies, default headers or redirects).
+#[derive(Debug, Clone)]
+pub struct Network {
+    session: Session,
+}
+
+impl Network {
+    pub(crate) fn new(session: Session) -> Self {
+        Self { session }
+    }
+
+    /// Sends one request; see [`Upstream::send`].
+    ///
+    /// The proxy list is walked as Chromium does: an entry that cannot be
+    /// connected gives way to the next one; `DIRECT` is used only where the
+    /// list has it; QUIC entries are skipped (not supported here).
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::InternetDisconnected`] when emulating offline (nothing
+    /// is sent); [`FetchError::ProxyConnectionFailed`] naming the last
+    /// proxy when none could be connected; the other variants as the
+    /// transport reports them.
+    pub async fn send_request(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Body>, FetchError> {
+        let url = super::request_url(request.uri())?;
+        let stack = self.session.net_stack();
+        let emulation = stack.emulation();
+        if emulation.as_ref().is_some_and(|e| e.conditions.offline) {
+            return Err(FetchError::InternetDisconnected { url });
+        }
+        let proxies = self
+            .session
+            .resolve_proxy_async(&url)
+            .await
+            .map_err(|source| FetchError::ProxyResolution { url: url.clone(), source })?;
+
+        let (parts, body) = request.into_parts();
+        let mut last_proxy_failure = None;
+        for proxy in &proxies {
+            if proxy.scheme() == ProxyScheme::Quic {
+                continue;
+            }
+            let client = stack
+                .client(proxy)
+                .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?;
+            let outgoing = build_request(&url, &parts, &body, emulation.as_ref());
+            match client.execute(outgoing).await {
+                Ok(response) => return Ok(finish(response, emulation.as_ref()).await),
+                Err(error) if proxy_failed(proxy, &error) => {
+                    tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
+                    last_proxy_failure = Some(FetchError::ProxyConnectionFailed {
+                        url: url.clone(),
+                        proxy: proxy.to_string(),
+                        source: error.into(),
+                    });
+                }
+                Err(error) => return Err(classify(&url, proxy, error)),
+            }
+        }
+        Err(last_proxy_failure.unwrap_or_else(|| FetchError::NoSupportedProxies {
+            url,
+            proxies: proxies.to_pac_string(),
+        }))
+    }
+}
+
+impl Upstream for Network {
+    async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Body>, BoxError> {
+        self.send_request(request).await.map_err(BoxError::from)
+    }
+}
+
+/// Methods whose requests carry no body when they have none; the others
+/// send `Content-Length: 0`.
+fn bodiless(method: &http::Method) -> bool {
+    use http::Method;
+    [Method::GET, Method::HEAD, Method::OPTIONS, Method::TRACE, Method::DELETE, Method::CONNECT]
+        .contains(method)
+}
+
+fn build_request(
+    url: &Url,
+    parts: &http::request::Parts,
+    body: &Bytes,
+    emulation: Option<&Emulation>,
+) -> reqwest::Request {
+    let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
+    request.headers_mut().clone_from(&parts.headers);
+    if !(body.is_empty() && bodiless(&parts.method)) {
+        let body = match emulation.and_then(|e| e.upload.clone()) {
+            Some(bucket) if !body.is_empty() => {
+                reqwest::Body::wrap(ShapedBody::new(Full::new(body.clone()), bucket))
+            }
+            _ => reqwest::Body::from(body.clone()),
+        };
+        *request.body_mut() = Some(body);
+    }
+    request
+}
+
+/// The response with the emulated latency waited out and its body shaped.
+async fn finish(
+    response: reqwest::Response,
+    emulation: Option<&Emulation>,
+) -> http::Response<Body> {
+    let response = http::Response::<reqwest::Body>::from(response);
+    let Some(emulation) = emulation else {
+        return response.map(|body| body.map_err(BoxError::from).boxed());
+    };
+    // Chromium's throttle holds the response back by the latency before
+    // the first byte is read.
+    if !emulation.conditions.latency.is_zero() {
+        tokio::time::sleep(emulation.conditions.latency).await;
+    }
+    response.map(|body| {
+        let body = body.map_err(BoxError::from);
+        match emulation.download.clone() {
+            Some(bucket) => ShapedBody::new(body, bucket).boxed(),
+            None => body.boxed(),
+        }
+    })
+}

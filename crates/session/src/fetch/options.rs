@@ -1,0 +1,198 @@
+//! What a caller can say about one fetch: the Fetch standard's request
+//! options that matter below a renderer.
+
+use url::Url;
+
+/// What to do with a redirect response (`3xx` with a `Location`).
+///
+/// Fetch: a request's *redirect mode*.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RedirectMode {
+    /// Follow up to [`MAX_REDIRECTS`](crate::fetch::MAX_REDIRECTS) hops.
+    #[default]
+    Follow,
+    /// Fail with [`FetchError::RedirectNotAllowed`](crate::fetch::FetchError::RedirectNotAllowed).
+    Error,
+    /// Return the redirect response itself (Fetch hands scripts an opaque
+    /// one; a Rust caller gets its status and headers).
+    Manual,
+}
+
+/// Whether the session's cookies go out with the request and the response's
+/// `Set-Cookie` lines are stored.
+///
+/// Fetch: a request's *credentials mode*. `same-origin` needs an origin to
+/// compare with, which only a renderer has; [`FetchOptions::initiator`] plus
+/// `Include` covers what the cookie rules need.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// Send and store cookies (Fetch's `include`).
+    #[default]
+    Include,
+    /// Neither send nor store cookies (Fetch's `omit`).
+    Omit,
+}
+
+/// How the request uses the HTTP cache.
+///
+/// Fetch: a request's *cache mode*. Until the session has an HTTP cache,
+/// the modes only change the request headers, as the Fetch standard's
+/// HTTP-network-or-cache fetch does: `no-store` and `reload` add
+/// `Pragma: no-cache` and `Cache-Control: no-cache`, `no-cache` adds
+/// `Cache-Control: max-age=0` (each only when the request has none), and
+/// `only-if-cached` always misses with
+/// [`FetchError::CacheMiss`](crate::fetch::FetchError::CacheMiss).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CacheMode {
+    /// Use a fresh entry, revalidate a stale one, store the response.
+    #[default]
+    Default,
+    /// Neither read nor write the cache.
+    NoStore,
+    /// Go to the network, store the response.
+    Reload,
+    /// Revalidate any entry with the server.
+    NoCache,
+    /// Use any entry, stale or not; the network only on a miss.
+    ForceCache,
+    /// Use any entry; fail on a miss without touching the network.
+    OnlyIfCached,
+}
+
+impl CacheMode {
+    /// The Fetch standard's name (`default`, `no-store`, `reload`,
+    /// `no-cache`, `force-cache`, `only-if-cached`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::NoStore => "no-store",
+            Self::Reload => "reload",
+            Self::NoCache => "no-cache",
+            Self::ForceCache => "force-cache",
+            Self::OnlyIfCached => "only-if-cached",
+        }
+    }
+
+    /// Reads a Fetch cache mode name, as written in [`as_str`](Self::as_str).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Default,
+            Self::NoStore,
+            Self::Reload,
+            Self::NoCache,
+            Self::ForceCache,
+            Self::OnlyIfCached,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str() == name)
+    }
+}
+
+/// Options of [`Session::fetch`](crate::Session::fetch), beside the request
+/// itself.
+///
+/// Electron: the `init` of `ses.fetch(input, init)` (redirect, credentials,
+/// cache), plus what Chromium's cookie code asks of a request: whether it is
+/// a top-level navigation and who initiated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FetchOptions {
+    /// Redirect mode (default: follow).
+    pub redirect: RedirectMode,
+    /// Credentials mode (default: include).
+    pub credentials: Credentials,
+    /// Cache mode (default: default).
+    pub cache: CacheMode,
+    /// Whether the request is a top-level navigation (default `true`, the
+    /// way a browser loads a URL typed in its address bar). Lax cookies
+    /// reach cross-site requests only on top-level navigations.
+    pub top_level_navigation: bool,
+    /// The URL of whoever started the request; `None` (the default) means
+    /// the browser itself, which is same-site with everything. A request is
+    /// cross-site when the initiator's site (scheme and registrable domain)
+    /// differs from the site of the hop's URL.
+    pub initiator: Option<Url>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        Self {
+            redirect: RedirectMode::Follow,
+            credentials: Credentials::Include,
+            cache: CacheMode::Default,
+            top_level_navigation: true,
+            initiator: None,
+        }
+    }
+}
+
+impl FetchOptions {
+    /// The defaults: follow redirects, send cookies, default cache mode,
+    /// a browser-initiated top-level navigation.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`FetchOptions::redirect`].
+    #[must_use]
+    pub fn redirect(mut self, mode: RedirectMode) -> Self {
+        self.redirect = mode;
+        self
+    }
+
+    /// Sets [`FetchOptions::credentials`].
+    #[must_use]
+    pub fn credentials(mut self, mode: Credentials) -> Self {
+        self.credentials = mode;
+        self
+    }
+
+    /// Sets [`FetchOptions::cache`].
+    #[must_use]
+    pub fn cache(mut self, mode: CacheMode) -> Self {
+        self.cache = mode;
+        self
+    }
+
+    /// Sets [`FetchOptions::top_level_navigation`].
+    #[must_use]
+    pub fn top_level_navigation(mut self, yes: bool) -> Self {
+        self.top_level_navigation = yes;
+        self
+    }
+
+    /// Sets [`FetchOptions::initiator`].
+    #[must_use]
+    pub fn initiator(mut self, initiator: Option<Url>) -> Self {
+        self.initiator = initiator;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_mode_names_round_trip() {
+        for name in ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"] {
+            assert_eq!(CacheMode::from_name(name).map(CacheMode::as_str), Some(name));
+        }
+        assert_eq!(CacheMode::from_name("No-Store"), None);
+    }
+
+    #[test]
+    fn defaults_are_a_browser_navigation() {
+        let options = FetchOptions::default();
+        assert!(options.top_level_navigation);
+        assert_eq!(options.initiator, None);
+        assert_eq!(options.redirect, RedirectMode::Follow);
+        assert_eq!(options.credentials, Credentials::Include);
+    }
+}
