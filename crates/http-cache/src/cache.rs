@@ -1,0 +1,257 @@
+//! [`HttpCache`]: a partition's cache, its builder and its Electron-facing methods.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+
+use tokio::sync::{Notify, OwnedMutexGuard};
+
+use crate::Error;
+use crate::clock::{Clock, SystemClock};
+use crate::key::IsolationKey;
+use crate::mode::CacheMode;
+use crate::semantics::PolicyOptions;
+use crate::store::Store;
+use crate::store::memory::MemoryStore;
+
+/// Variants kept per URL when the origin varies its responses (`Vary`).
+pub const DEFAULT_MAX_VARIANTS: usize = 8;
+
+/// One request to answer through the cache.
+#[derive(Debug)]
+pub struct CacheRequest {
+    /// The request; its URI must be absolute.
+    pub request: http::Request<bytes::Bytes>,
+    /// Fetch's request cache mode.
+    pub mode: CacheMode,
+    /// Chromium's split-cache key; `None` keys on the URL alone.
+    pub isolation_key: Option<IsolationKey>,
+}
+
+impl CacheRequest {
+    /// A request in `default` mode without an isolation key.
+    pub fn new(request: http::Request<bytes::Bytes>) -> Self {
+        Self { request, mode: CacheMode::Default, isolation_key: None }
+    }
+
+    /// Sets the cache mode.
+    #[must_use]
+    pub fn with_mode(mut self, mode: CacheMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the isolation key.
+    #[must_use]
+    pub fn with_isolation_key(mut self, key: IsolationKey) -> Self {
+        self.isolation_key = Some(key);
+        self
+    }
+}
+
+/// A partition's HTTP cache: cheap to clone, shared by every task of the partition.
+#[derive(Clone)]
+pub struct HttpCache {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for HttpCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpCache")
+            .field("size", &self.size())
+            .field("shared", &self.inner.options.shared)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Box<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) options: PolicyOptions,
+    /// Keys with a `stale-while-revalidate` refresh in flight.
+    pub(crate) revalidating: Mutex<HashSet<String>>,
+    pub(crate) background: AtomicUsize,
+    pub(crate) background_done: Notify,
+    writers: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+}
+
+/// Options shared by both stores.
+#[derive(Clone)]
+pub struct Builder {
+    shared: bool,
+    heuristic: f32,
+    max_variants: usize,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("shared", &self.shared)
+            .field("heuristic", &self.heuristic)
+            .field("max_variants", &self.max_variants)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self {
+            shared: false,
+            heuristic: 0.1,
+            max_variants: DEFAULT_MAX_VARIANTS,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl Builder {
+    /// Shared-cache rules (a proxy's: `s-maxage` wins, `private` is not stored)
+    /// instead of a browser's private-cache rules (the default).
+    #[must_use]
+    pub fn shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
+    }
+
+    /// Heuristic freshness as a fraction of the time since `Last-Modified`
+    /// (default 0.1, as Chromium and RFC 9111 §4.2.2 suggest).
+    #[must_use]
+    pub fn heuristic_fraction(mut self, fraction: f32) -> Self {
+        self.heuristic = if fraction.is_finite() { fraction.max(0.0) } else { 0.0 };
+        self
+    }
+
+    /// Variants kept per URL (default [`DEFAULT_MAX_VARIANTS`]; at least 1).
+    #[must_use]
+    pub fn max_variants(mut self, max: usize) -> Self {
+        self.max_variants = max.max(1);
+        self
+    }
+
+    /// The clock freshness is judged by (tests inject a [`ManualClock`](crate::ManualClock)).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    pub(crate) fn policy_options(&self) -> PolicyOptions {
+        PolicyOptions { shared: self.shared, heuristic: self.heuristic }
+    }
+
+    /// An in-memory cache holding at most `max_bytes` (bodies and records).
+    pub fn in_memory(self, max_bytes: u64) -> HttpCache {
+        let store = MemoryStore::new(max_bytes, self.max_variants, self.policy_options());
+        self.build(Box::new(store))
+    }
+
+    /// A cache on disk in `dir`: see [`DiskOptions`](crate::DiskOptions).
+    #[cfg(feature = "sled")]
+    pub fn open(
+        self,
+        dir: &std::path::Path,
+        options: crate::DiskOptions,
+    ) -> Result<HttpCache, Error> {
+        let store = crate::store::disk::DiskStore::open(
+            dir,
+            options,
+            self.max_variants,
+            self.policy_options(),
+            self.clock.clone(),
+        )?;
+        Ok(self.build(Box::new(store)))
+    }
+
+    fn build(self, store: Box<dyn Store>) -> HttpCache {
+        HttpCache {
+            inner: Arc::new(Inner {
+                store,
+                clock: self.clock.clone(),
+                options: self.policy_options(),
+                revalidating: Mutex::default(),
+                background: AtomicUsize::new(0),
+                background_done: Notify::new(),
+                writers: Mutex::default(),
+            }),
+        }
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl HttpCache {
+    /// Options for a cache: private rules, system clock, 8 variants per URL.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// An in-memory cache (private rules, system clock) holding at most
+    /// `max_bytes`; [`default_memory_capacity`](crate::default_memory_capacity)
+    /// is Chromium's size for in-memory partitions.
+    pub fn in_memory(max_bytes: u64) -> Self {
+        Builder::default().in_memory(max_bytes)
+    }
+
+    /// A disk cache in `dir` with private rules and the system clock.
+    #[cfg(feature = "sled")]
+    pub fn open(dir: &std::path::Path, options: crate::DiskOptions) -> Result<Self, Error> {
+        Builder::default().open(dir, options)
+    }
+
+    /// Bytes the cache holds: bodies plus records.
+    ///
+    /// Electron: `ses.getCacheSize()`.
+    pub fn size(&self) -> u64 {
+        self.inner.store.size()
+    }
+
+    /// Empties the cache. On disk the body directory is renamed away and deleted in
+    /// the background, as Chromium does, so this returns quickly.
+    ///
+    /// Electron: `ses.clearCache()`.
+    pub async fn clear(&self) -> Result<(), Error> {
+        self.inner.store.clear()
+    }
+
+    /// Drops every entry whose URL has this origin.
+    ///
+    /// Electron: `ses.clearStorageData({ origin, storages: ['cachestorage'] })`.
+    pub async fn clear_origin(&self, origin: &url::Origin) -> Result<(), Error> {
+        self.inner.store.remove_origin(origin)
+    }
+
+    /// Waits until no `stale-while-revalidate` refresh is running.
+    pub async fn background_idle(&self) {
+        loop {
+            let notified = self.inner.background_done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.inner.background.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Waits for the key's write lock: one writer per key at a time.
+    pub(crate) async fn writer(&self, key: &str) -> OwnedMutexGuard<()> {
+        let mutex = {
+            let mut writers = lock(&self.inner.writers);
+            if writers.len() > 1024 {
+                writers.retain(|_, w| w.strong_count() > 0);
+            }
+            match writers.get(key).and_then(Weak::upgrade) {
+                Some(m) => m,
+                None => {
+                    let m = Arc::new(tokio::sync::Mutex::new(()));
+                    writers.insert(key.to_owned(), Arc::downgrade(&m));
+                    m
+                }
+            }
+        };
+        mutex.lock_owned().await
+    }
+}

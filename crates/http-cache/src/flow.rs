@@ -1,0 +1,384 @@
+//! The request flow of a private cache (RFC 9111 with Fetch's cache modes).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use url::Url;
+
+use crate::body::{empty, file_range, full, prefix_then, prefix_then_error};
+use crate::cache::{CacheRequest, HttpCache, lock};
+use crate::headers::to_map;
+use crate::key::primary_key;
+use crate::mode::CacheMode;
+use crate::range::{RangeAnswer, resolve};
+use crate::semantics::{
+    Judged, add_validators, is_error_status, is_fresh_for, is_storable, merge_not_modified,
+    not_modified_applies, record_for, served_headers, stale_if_error_allows,
+    stale_while_revalidate, staleness, vary_matches,
+};
+use crate::store::{BodyRef, Variant};
+use crate::{Body, CacheStatus, Error, Upstream};
+
+/// Fields that make a request conditional: Fetch turns `default` mode into
+/// `no-store` when the page sends its own (step 5.16 of HTTP-network-or-cache fetch).
+const CONDITIONAL: [header::HeaderName; 5] = [
+    header::IF_MODIFIED_SINCE,
+    header::IF_NONE_MATCH,
+    header::IF_UNMODIFIED_SINCE,
+    header::IF_MATCH,
+    header::IF_RANGE,
+];
+
+fn tagged(mut response: Response<Body>, status: CacheStatus) -> Response<Body> {
+    response.extensions_mut().insert(status);
+    response
+}
+
+fn absolute_url(request: &Request<Bytes>) -> Result<Url, Error> {
+    let uri = request.uri();
+    if uri.scheme().is_none() || uri.authority().is_none() {
+        return Err(Error::InvalidRequest { reason: format!("URI {uri} is not absolute") });
+    }
+    Url::parse(&uri.to_string())
+        .map_err(|e| Error::InvalidRequest { reason: format!("URI {uri}: {e}") })
+}
+
+/// A copy of the request (bodies of cacheable requests are small or empty).
+fn copy_request(request: &Request<Bytes>) -> Request<Bytes> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+impl HttpCache {
+    /// Answers a request from the cache or through `upstream`, storing what may be
+    /// stored. Every response carries its [`CacheStatus`] in its extensions.
+    ///
+    /// - Unsafe methods go to the network; a 2xx/3xx answer invalidates the URL and
+    ///   same-origin `Location`/`Content-Location` (RFC 9111 §4.4).
+    /// - GET and HEAD share an entry; HEAD is answered from a stored GET.
+    /// - A fresh variant is served; a stale one within `stale-while-revalidate` is
+    ///   served while one background task per key revalidates it; otherwise it is
+    ///   revalidated with its `ETag`/`Last-Modified`, and a 304 refreshes its headers.
+    /// - A failing origin is replaced by the stale response only where
+    ///   `stale-if-error` allows.
+    /// - `Range` requests are answered from a complete, fresh stored body; a 206 is
+    ///   never stored.
+    pub async fn fetch<U: Upstream>(
+        &self,
+        request: CacheRequest,
+        upstream: Arc<U>,
+    ) -> Result<Response<Body>, Error> {
+        let CacheRequest { request, mut mode, isolation_key } = request;
+        let url = absolute_url(&request)?;
+        let method = request.method().clone();
+        if !method.is_safe() {
+            let response = send(&*upstream, request).await?;
+            let status = response.status();
+            if status.is_success() || status.is_redirection() {
+                self.invalidate(&url, response.headers(), isolation_key.as_ref())?;
+            }
+            return Ok(tagged(response, CacheStatus::Bypass));
+        }
+        if mode == CacheMode::Default
+            && CONDITIONAL.iter().any(|h| request.headers().contains_key(h))
+        {
+            mode = CacheMode::NoStore;
+        }
+        if mode == CacheMode::NoStore || (method != Method::GET && method != Method::HEAD) {
+            let response = send(&*upstream, request).await?;
+            return Ok(tagged(response, CacheStatus::Bypass));
+        }
+        let key = primary_key(&url, isolation_key.as_ref());
+        let selected = match mode {
+            CacheMode::Reload => None,
+            _ => self.select(&key, request.headers())?,
+        };
+        let Some(variant) = selected else {
+            if mode == CacheMode::OnlyIfCached {
+                return Err(Error::OnlyIfCachedMiss { url: url.into() });
+            }
+            let sent_at = self.inner.clock.now();
+            let response = send(&*upstream, copy_request(&request)).await?;
+            return self.store_response(&key, &request, response, sent_at, CacheStatus::Miss).await;
+        };
+        let now = self.inner.clock.now();
+        match mode {
+            CacheMode::OnlyIfCached | CacheMode::ForceCache => {
+                serve(&variant, &request, served_headers(&variant.judged, now), CacheStatus::Hit)
+            }
+            CacheMode::NoCache => self.revalidate(&key, variant, request, upstream).await,
+            _ if is_fresh_for(&variant.judged, request.headers(), now) => {
+                serve(&variant, &request, served_headers(&variant.judged, now), CacheStatus::Hit)
+            }
+            _ => {
+                let window = stale_while_revalidate(&variant.judged, request.headers());
+                if window.is_some_and(|w| staleness(&variant.judged, now) <= w)
+                    && self.spawn_revalidation(&key, &variant, &request, &upstream)
+                {
+                    return serve(
+                        &variant,
+                        &request,
+                        served_headers(&variant.judged, now),
+                        CacheStatus::Stale,
+                    );
+                }
+                self.revalidate(&key, variant, request, upstream).await
+            }
+        }
+    }
+
+    /// The newest stored variant this request selects by `Vary`.
+    fn select(&self, key: &str, request: &HeaderMap) -> Result<Option<Arc<Variant>>, Error> {
+        let variants = self.inner.store.lookup(key)?;
+        Ok(variants.into_iter().find(|v| vary_matches(&v.judged.record, request)))
+    }
+
+    /// RFC 9111 §4.4: after an unsafe method succeeds, the target URI and the
+    /// same-origin `Location` and `Content-Location` URIs are invalidated.
+    fn invalidate(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        isolation: Option<&crate::IsolationKey>,
+    ) -> Result<(), Error> {
+        self.inner.store.remove(&primary_key(url, isolation))?;
+        for name in [header::LOCATION, header::CONTENT_LOCATION] {
+            let Some(value) = headers.get(&name).and_then(|v| v.to_str().ok()) else { continue };
+            if let Ok(target) = url.join(value)
+                && target.origin() == url.origin()
+            {
+                self.inner.store.remove(&primary_key(&target, isolation))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts the one background revalidation for `key`; `false` when none can
+    /// start (no tokio runtime).
+    fn spawn_revalidation<U: Upstream>(
+        &self,
+        key: &str,
+        variant: &Arc<Variant>,
+        request: &Request<Bytes>,
+        upstream: &Arc<U>,
+    ) -> bool {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return false };
+        if !lock(&self.inner.revalidating).insert(key.to_owned()) {
+            // One is already running: serve stale without starting another.
+            return true;
+        }
+        let mut background = copy_request(request);
+        background.headers_mut().remove(header::RANGE);
+        let (cache, key, variant, upstream) =
+            (self.clone(), key.to_owned(), variant.clone(), upstream.clone());
+        self.inner.background.fetch_add(1, Ordering::SeqCst);
+        runtime.spawn(async move {
+            // The response is for nobody; what matters is the store update.
+            let _ = cache.revalidate(&key, variant, background, upstream).await;
+            lock(&cache.inner.revalidating).remove(&key);
+            if cache.inner.background.fetch_sub(1, Ordering::SeqCst) == 1 {
+                cache.inner.background_done.notify_waiters();
+            }
+        });
+        true
+    }
+
+    /// Sends a conditional request for a stored variant and acts on the answer.
+    async fn revalidate<U: Upstream>(
+        &self,
+        key: &str,
+        variant: Arc<Variant>,
+        request: Request<Bytes>,
+        upstream: Arc<U>,
+    ) -> Result<Response<Body>, Error> {
+        let mut conditional = copy_request(&request);
+        add_validators(&variant.judged.record.headers, conditional.headers_mut());
+        let sent_at = self.inner.clock.now();
+        let response = match upstream.send(conditional).await {
+            Ok(response) => response,
+            Err(error) => {
+                let now = self.inner.clock.now();
+                if stale_if_error_allows(&variant.judged, request.headers(), now) {
+                    let headers = served_headers(&variant.judged, now);
+                    return serve(&variant, &request, headers, CacheStatus::StaleIfError);
+                }
+                return Err(Error::Upstream(error));
+            }
+        };
+        let now = self.inner.clock.now();
+        if response.status() == StatusCode::NOT_MODIFIED {
+            let old = &variant.judged.record;
+            if !not_modified_applies(&old.headers, response.headers()) {
+                // The 304 speaks of another representation: ask again, unconditionally.
+                let response = send(&*upstream, copy_request(&request)).await?;
+                return self
+                    .store_response(key, &request, response, sent_at, CacheStatus::Miss)
+                    .await;
+            }
+            let mut record = old.clone();
+            record.headers = merge_not_modified(&old.headers, response.headers());
+            record.request_time = sent_at;
+            record.response_time = now;
+            let updated = {
+                let _writer = self.writer(key).await;
+                self.inner.store.update(key, old, record.clone())?
+            };
+            // Evicted or replaced meanwhile: serve the merged response all the same.
+            let updated = updated.unwrap_or_else(|| {
+                Arc::new(Variant {
+                    judged: Judged::new(record, self.inner.options),
+                    body: variant.body.clone(),
+                })
+            });
+            let headers = served_headers(&updated.judged, now);
+            return serve(&updated, &request, headers, CacheStatus::Revalidated);
+        }
+        if is_error_status(response.status())
+            && stale_if_error_allows(&variant.judged, request.headers(), now)
+        {
+            let headers = served_headers(&variant.judged, now);
+            return serve(&variant, &request, headers, CacheStatus::StaleIfError);
+        }
+        self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+    }
+
+    /// Stores a network response when the rules allow, reading its body into the
+    /// store first, and answers the request from what was stored.
+    async fn store_response(
+        &self,
+        key: &str,
+        request: &Request<Bytes>,
+        response: Response<Body>,
+        sent_at: std::time::SystemTime,
+        status: CacheStatus,
+    ) -> Result<Response<Body>, Error> {
+        let (head, mut body) = response.into_parts();
+        let received = self.inner.clock.now();
+        let (request_parts, ()) = {
+            let mut r = Request::new(());
+            *r.method_mut() = request.method().clone();
+            *r.uri_mut() = request.uri().clone();
+            *r.headers_mut() = request.headers().clone();
+            r.into_parts()
+        };
+        let mut record = record_for(&request_parts, &head, sent_at, received, 0);
+        let judged = Judged::new(record.clone(), self.inner.options);
+        let max = self.inner.store.max_entry_size();
+        let declared = head
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if !is_storable(&judged, request.method(), request.headers())
+            || declared.is_some_and(|len| len > max)
+        {
+            return Ok(tagged(Response::from_parts(head, body), status));
+        }
+        let _writer = self.writer(key).await;
+        let mut sink = self.inner.store.sink()?;
+        while let Some(frame) = body.frame().await {
+            let data = match frame {
+                Ok(frame) => match frame.into_data() {
+                    Ok(data) => data,
+                    // Trailers are not stored.
+                    Err(_) => continue,
+                },
+                Err(error) => {
+                    let prefix = sink.abandon()?;
+                    let body = prefix_then_error(prefix, error);
+                    return Ok(tagged(Response::from_parts(head, body), status));
+                }
+            };
+            if sink.len() + data.len() as u64 > max {
+                // Too large to store: hand over what was read, then the rest.
+                let mut prefix = BytesMut::from(sink.abandon()?);
+                prefix.extend_from_slice(&data);
+                let body = prefix_then(prefix.freeze(), body);
+                return Ok(tagged(Response::from_parts(head, body), status));
+            }
+            sink.write(&data)?;
+        }
+        let len = sink.len();
+        if declared.is_some_and(|declared| declared != len) {
+            // A short (or long) body is not the resource: serve it, never store it.
+            let got = sink.abandon()?;
+            return Ok(tagged(Response::from_parts(head, full(got)), status));
+        }
+        let output = sink.finish()?;
+        record.body_len = len;
+        let variant = self.inner.store.commit(key, record, request.headers(), output)?;
+        drop(_writer);
+        // A network response goes out with the origin's fields (minus hop-by-hop
+        // ones, since the body is now whole), without an Age of our own.
+        serve(&variant, request, to_map(&variant.judged.record.headers), status)
+    }
+}
+
+async fn send<U: Upstream>(upstream: &U, request: Request<Bytes>) -> Result<Response<Body>, Error> {
+    upstream.send(request).await.map_err(Error::Upstream)
+}
+
+/// A response built from a stored variant: HEAD gets the head only; a GET with a
+/// single `Range` gets a 206 sliced from the complete stored body.
+fn serve(
+    variant: &Variant,
+    request: &Request<Bytes>,
+    mut headers: HeaderMap,
+    status: CacheStatus,
+) -> Result<Response<Body>, Error> {
+    let record = &variant.judged.record;
+    let len = record.body_len;
+    let (code, body) = if request.method() == Method::HEAD {
+        (record.status, empty())
+    } else {
+        let range = request
+            .headers()
+            .get(header::RANGE)
+            .filter(|_| {
+                record.status == StatusCode::OK && !request.headers().contains_key(header::IF_RANGE)
+            })
+            .and_then(|v| v.to_str().ok());
+        match range.map(|r| resolve(r, len)).unwrap_or(RangeAnswer::Whole) {
+            RangeAnswer::Whole => (record.status, body_of(&variant.body, 0, len)?),
+            RangeAnswer::Partial { first, last } => {
+                let n = last - first + 1;
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
+                let range = format!("bytes {first}-{last}/{len}");
+                if let Ok(v) = HeaderValue::from_str(&range) {
+                    headers.insert(header::CONTENT_RANGE, v);
+                }
+                (StatusCode::PARTIAL_CONTENT, body_of(&variant.body, first, n)?)
+            }
+            RangeAnswer::Unsatisfiable => {
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(0u64));
+                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                    headers.insert(header::CONTENT_RANGE, v);
+                }
+                (StatusCode::RANGE_NOT_SATISFIABLE, empty())
+            }
+        }
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = code;
+    *response.headers_mut() = headers;
+    Ok(tagged(response, status))
+}
+
+fn body_of(body: &BodyRef, offset: u64, len: u64) -> Result<Body, Error> {
+    Ok(match body {
+        BodyRef::Inline(bytes) => {
+            let start = offset.min(bytes.len() as u64) as usize;
+            let end = offset.saturating_add(len).min(bytes.len() as u64) as usize;
+            full(bytes.slice(start..end))
+        }
+        BodyRef::File { path, .. } => file_range(path.clone(), offset, len)?,
+    })
+}

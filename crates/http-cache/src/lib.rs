@@ -1,0 +1,118 @@
+//! A private browser HTTP cache: what Chromium's `HttpCache` is to an Electron
+//! session, usable on its own or behind sessionkit's `Session::fetch`.
+//!
+//! Freshness comes from [`http-cache-semantics`](https://docs.rs/http-cache-semantics)
+//! with private-cache rules (`shared: false`) by default; what that crate does not
+//! do or gets wrong for a browser is fixed in one module (see *Rules*).
+//!
+//! # Example
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use bytes::Bytes;
+//! use http_body_util::{BodyExt, Full};
+//! use sessionkit_http_cache::{Body, BoxError, CacheRequest, CacheStatus, HttpCache, Upstream};
+//!
+//! /// Stands in for the network: always the same cacheable answer.
+//! struct Origin;
+//!
+//! impl Upstream for Origin {
+//!     async fn send(&self, _: http::Request<Bytes>) -> Result<http::Response<Body>, BoxError> {
+//!         let body = Full::new(Bytes::from_static(b"hello")).map_err(|e| match e {}).boxed();
+//!         Ok(http::Response::builder().header("cache-control", "max-age=60").body(body)?)
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+//! let cache = HttpCache::in_memory(10 * 1024 * 1024);
+//! let origin = Arc::new(Origin);
+//! let get = || CacheRequest::new(http::Request::get("https://example.com/a").body(Bytes::new()).unwrap());
+//!
+//! let first = cache.fetch(get(), origin.clone()).await?;
+//! assert_eq!(first.extensions().get::<CacheStatus>(), Some(&CacheStatus::Miss));
+//! let second = cache.fetch(get(), origin.clone()).await?;
+//! assert_eq!(second.extensions().get::<CacheStatus>(), Some(&CacheStatus::Hit));
+//! assert_eq!(second.into_body().collect().await?.to_bytes(), "hello");
+//! assert!(cache.size() > 5);
+//! # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+//! ```
+//!
+//! # Rules
+//!
+//! - Private-cache semantics (RFC 9111); [`Builder::shared`] opts into a shared
+//!   cache's. Stored responses keep the origin's ordered header list (repeated
+//!   `Set-Cookie` lines stay), keep their `Date`, get a current `Age`, lose
+//!   hop-by-hop fields. `Cache-Control` directive names are case-insensitive; `Age`
+//!   uses its first member; an invalid `Expires` means expired.
+//! - `Vary`: up to [`DEFAULT_MAX_VARIANTS`] variants per URL, newest first, values
+//!   compared with white space around commas ignored; `Vary: *` is never stored.
+//! - Revalidation with `ETag`/`Last-Modified`; a 304 to our revalidation (even
+//!   without validators) refreshes the stored headers, every field of the 304
+//!   replacing all stored lines of that name, except the body's framing.
+//! - Heuristic freshness: 10% of the time since `Last-Modified`.
+//! - `stale-while-revalidate`: the stale response is served and exactly one
+//!   background task per key revalidates it. `stale-if-error` only where the
+//!   response or request directive allows it (Chromium does neither).
+//! - `no-store` in request or response; unsafe methods invalidate the URL and
+//!   same-origin `Location`/`Content-Location`; HEAD is answered from a stored GET.
+//! - [`CacheMode`]: Fetch's `default`, `no-store`, `reload`, `no-cache`,
+//!   `force-cache`, `only-if-cached`.
+//! - Ranges: a single byte range is served as a 206 from a complete, fresh stored
+//!   body; a 206 from the network is never stored.
+//! - Keys: the URL without fragment, optionally with an [`IsolationKey`] (Chromium's
+//!   split cache); each partition has its own store.
+//! - Stores: memory (byte-weighted LRU, default [`default_memory_capacity`]) and, with
+//!   feature `sled`, disk (`DiskOptions`).
+//! - Concurrency: one writer per key; readers only see committed entries.
+//!
+//! # Deviation
+//!
+//! - The body of a storable response is read into the store (memory, or a
+//!   temporary file on disk) before the response is returned, so a client sees the
+//!   first byte only once the last arrived; bodies over the per-entry limit (1/8 of
+//!   the cache) stream through unstored. Chromium streams to the client while
+//!   writing.
+//! - A stored response is reused for a request from a different frame only with
+//!   the same [`IsolationKey`]; Chromium's extra key parts (credentials flag,
+//!   upload id, subframe-document and cross-site-navigation prefixes) are not
+//!   modelled.
+//! - `stale-if-error` is honoured (Chromium ignores it).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod body;
+mod cache;
+mod clock;
+mod date;
+mod error;
+mod flow;
+pub mod headers;
+mod key;
+mod mode;
+mod range;
+pub mod record;
+mod semantics;
+mod status;
+mod store;
+mod upstream;
+
+pub use cache::{Builder, CacheRequest, DEFAULT_MAX_VARIANTS, HttpCache};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use date::{format_http_date, parse_http_date};
+pub use error::Error;
+pub use key::IsolationKey;
+pub use mode::{CacheMode, UnknownCacheMode};
+pub use status::CacheStatus;
+#[cfg(feature = "sled")]
+pub use store::disk::{DiskOptions, default_disk_capacity};
+pub use store::memory::default_memory_capacity;
+pub use upstream::Upstream;
+
+/// The error type of bodies and of [`Upstream`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A response body, as every sessionkit crate passes them.
+pub type Body = http_body_util::combinators::BoxBody<bytes::Bytes, BoxError>;

@@ -1,0 +1,452 @@
+//! Everything between us and `http-cache-semantics` 3.0.0, in one place so it can
+//! shrink when upstream changes.
+//!
+//! What that crate gets wrong or leaves out for a browser cache, and what this
+//! module does about it:
+//! - it collapses repeated header lines (two `Set-Cookie`) to the last one and
+//!   rewrites `Date` to now: we never serve its response parts; we serve the
+//!   origin's own ordered list ([`served_headers`]), keep `Date`, set `Age`, and
+//!   drop hop-by-hop fields when storing;
+//! - it compares `Cache-Control` directive names case-sensitively, reads
+//!   `Age: 7200, 0` as 0 and accepts an `Expires` with doubled spaces: the policy is
+//!   built from a normalised copy of the headers ([`policy_view`]);
+//! - it treats a 304 without validators as "modified" and merges with `insert`: we
+//!   merge a 304 to our own revalidation ourselves ([`merge_not_modified`]);
+//! - it knows neither `stale-while-revalidate` nor `stale-if-error` (RFC 5861):
+//!   parsed here ([`stale_while_revalidate`], [`stale_if_error_allows`]);
+//! - its `Vary` check compares only the first line, byte for byte: we match
+//!   variants ourselves ([`vary_matches`]) on whitespace-normalised values.
+
+use std::time::{Duration, SystemTime};
+
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode, Uri};
+use http_cache_semantics::{BeforeRequest, CacheOptions, CachePolicy};
+
+use crate::date::{format_http_date, parse_http_date};
+use crate::headers::{
+    HeaderList, comma_members, delta_seconds, directives, has, lowercase_directive_names, to_map,
+    without_hop_by_hop,
+};
+use crate::record::StoredResponse;
+
+/// How responses are judged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PolicyOptions {
+    /// Shared-cache rules (`s-maxage`, `private` not stored) instead of private ones.
+    pub shared: bool,
+    /// Fraction of the `Last-Modified` age used as heuristic freshness.
+    pub heuristic: f32,
+}
+
+impl PolicyOptions {
+    fn cache_options(self) -> CacheOptions {
+        CacheOptions { shared: self.shared, cache_heuristic: self.heuristic, ..Default::default() }
+    }
+}
+
+/// A stored response with the policy rebuilt from it.
+#[derive(Debug)]
+pub(crate) struct Judged {
+    pub record: StoredResponse,
+    pub policy: CachePolicy,
+}
+
+impl Judged {
+    pub(crate) fn new(record: StoredResponse, options: PolicyOptions) -> Self {
+        let policy = policy_view(&record, options);
+        Self { record, policy }
+    }
+}
+
+/// Builds the policy from a normalised copy of the stored request and response.
+pub(crate) fn policy_view(record: &StoredResponse, options: PolicyOptions) -> CachePolicy {
+    let mut req = http::Request::new(());
+    *req.method_mut() = record.request_method.clone();
+    *req.uri_mut() = record.request_uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
+    *req.headers_mut() = normalised_request(&to_map(&record.request_headers));
+    let mut res = http::Response::new(());
+    *res.status_mut() = record.status;
+    *res.headers_mut() = normalised_response(&record.headers);
+    CachePolicy::new_options(&req, &res, record.response_time, options.cache_options())
+}
+
+/// Request headers with `Cache-Control`/`Pragma` directive names lower-cased.
+pub(crate) fn normalised_request(headers: &HeaderMap) -> HeaderMap {
+    let mut out = headers.clone();
+    lowercase_field(&mut out, &header::CACHE_CONTROL);
+    lowercase_field(&mut out, &header::PRAGMA);
+    out
+}
+
+fn lowercase_field(map: &mut HeaderMap, name: &HeaderName) {
+    let lines: Vec<String> = map
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(lowercase_directive_names)
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    map.remove(name);
+    for line in lines {
+        if let Ok(v) = HeaderValue::from_str(&line) {
+            map.append(name.clone(), v);
+        }
+    }
+}
+
+fn normalised_response(list: &[(HeaderName, HeaderValue)]) -> HeaderMap {
+    let mut map = to_map(list);
+    lowercase_field(&mut map, &header::CACHE_CONTROL);
+    lowercase_field(&mut map, &header::PRAGMA);
+    // Age: RFC 9111 §5.1 — use the first member of a list; ignore an invalid value.
+    let first_age = comma_members(map.get_all(header::AGE)).next().map(str::to_owned);
+    if let Some(first) = first_age {
+        map.remove(header::AGE);
+        if !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) {
+            // An overflowing Age saturates at 2^31 (RFC 9111 §1.2.2).
+            let secs = first.parse::<u64>().unwrap_or(1 << 31).min(1 << 31);
+            map.insert(header::AGE, HeaderValue::from(secs));
+        }
+    } else {
+        map.remove(header::AGE);
+    }
+    // Expires: an invalid date means "already expired" (RFC 9111 §5.3); a valid one
+    // is rewritten as IMF-fixdate, which the crate's parser reads.
+    if map.contains_key(header::EXPIRES) {
+        let valid = single_date(&map, &header::EXPIRES);
+        map.remove(header::EXPIRES);
+        let value = valid.map_or_else(|| "0".to_owned(), format_http_date);
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            map.insert(header::EXPIRES, v);
+        }
+    }
+    for name in [header::DATE, header::LAST_MODIFIED] {
+        if map.contains_key(&name) {
+            let valid = single_date(&map, &name);
+            map.remove(&name);
+            if let Some(Ok(v)) = valid.map(|t| HeaderValue::from_str(&format_http_date(t))) {
+                map.insert(name, v);
+            }
+        }
+    }
+    map
+}
+
+fn single_date(map: &HeaderMap, name: &HeaderName) -> Option<SystemTime> {
+    let mut values = map.get_all(name).iter();
+    let first = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    parse_http_date(first.to_str().ok()?)
+}
+
+/// The field names a response's `Vary` nominates, lower-cased; `None` for `Vary: *`,
+/// which can never match and is therefore never stored.
+pub(crate) fn vary_names(headers: &HeaderMap) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for member in comma_members(headers.get_all(header::VARY)) {
+        if member == "*" {
+            return None;
+        }
+        names.push(member.to_ascii_lowercase());
+    }
+    Some(names)
+}
+
+fn vary_names_of_list(list: &HeaderList) -> Option<Vec<String>> {
+    vary_names(&to_map(list))
+}
+
+/// The request fields a response's `Vary` nominates, as the request had them.
+pub(crate) fn nominated(request: &HeaderMap, vary: &[String]) -> HeaderList {
+    let mut out = HeaderList::new();
+    for name in vary {
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else { continue };
+        for value in request.get_all(&name) {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    out
+}
+
+fn normalised_value<'a>(values: impl IntoIterator<Item = &'a HeaderValue>) -> String {
+    comma_members(values).collect::<Vec<_>>().join(",")
+}
+
+/// Whether a request selects this stored variant: every field its `Vary` nominates
+/// has the same value, comparing all lines with white space around commas ignored
+/// (RFC 9111 §4.1 allows normalising).
+pub(crate) fn vary_matches(record: &StoredResponse, request: &HeaderMap) -> bool {
+    let Some(names) = vary_names_of_list(&record.headers) else { return false };
+    let stored = to_map(&record.request_headers);
+    names.iter().all(|name| {
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else { return false };
+        normalised_value(stored.get_all(&name)) == normalised_value(request.get_all(&name))
+    })
+}
+
+/// Whether a stored variant may be used without contacting the origin for this
+/// request (the caller already matched URL and `Vary`).
+pub(crate) fn is_fresh_for(judged: &Judged, request: &HeaderMap, now: SystemTime) -> bool {
+    // Present the stored request's Vary-nominated fields, so the crate's own
+    // first-line Vary check agrees with ours.
+    let mut probe = http::Request::new(());
+    *probe.method_mut() = judged.record.request_method.clone();
+    *probe.uri_mut() = judged.record.request_uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
+    let mut headers = normalised_request(request);
+    if let Some(names) = vary_names_of_list(&judged.record.headers) {
+        for name in names {
+            if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
+                headers.remove(&name);
+            }
+        }
+    }
+    for (name, value) in &judged.record.request_headers {
+        headers.append(name.clone(), value.clone());
+    }
+    *probe.headers_mut() = headers;
+    matches!(judged.policy.before_request(&probe, now), BeforeRequest::Fresh(_))
+}
+
+/// Whether a new response may be stored at all: the crate's storability rules, a
+/// request without `no-store` (any case), and never a 206 (a partial body is not
+/// the resource) nor `Vary: *`.
+pub(crate) fn is_storable(judged: &Judged, method: &Method, request: &HeaderMap) -> bool {
+    *method == Method::GET
+        && !has(&directives(request, &header::CACHE_CONTROL), "no-store")
+        && judged.record.status != StatusCode::PARTIAL_CONTENT
+        && vary_names_of_list(&judged.record.headers).is_some()
+        && judged.policy.is_storable()
+}
+
+/// The record for a response about to be stored.
+pub(crate) fn record_for(
+    request: &http::request::Parts,
+    response: &http::response::Parts,
+    request_time: SystemTime,
+    response_time: SystemTime,
+    body_len: u64,
+) -> StoredResponse {
+    let vary = vary_names(&response.headers).unwrap_or_default();
+    let mut uri = request.uri.to_string();
+    if let Some(hash) = uri.find('#') {
+        uri.truncate(hash);
+    }
+    StoredResponse {
+        status: response.status,
+        headers: without_hop_by_hop(&response.headers),
+        request_method: request.method.clone(),
+        request_uri: uri,
+        request_headers: nominated(&request.headers, &vary),
+        request_time,
+        response_time,
+        body_len,
+    }
+}
+
+/// The headers to serve a stored response with: the origin's lines in order, its
+/// `Date` untouched, `Age` replaced by the current age (RFC 9111 §5.1: a cache
+/// must send `Age` with a stored response).
+pub(crate) fn served_headers(judged: &Judged, now: SystemTime) -> HeaderMap {
+    let mut map = HeaderMap::with_capacity(judged.record.headers.len() + 1);
+    for (name, value) in &judged.record.headers {
+        if name != header::AGE {
+            map.append(name.clone(), value.clone());
+        }
+    }
+    map.insert(header::AGE, HeaderValue::from(judged.policy.age(now).as_secs()));
+    map
+}
+
+/// Fields a 304 never changes in the stored response: the stored body's framing
+/// and coding (RFC 9111 §3.2 names Content-Length; the others describe the stored
+/// bytes too).
+const NOT_UPDATED_BY_304: [HeaderName; 3] =
+    [header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::CONTENT_RANGE];
+
+/// RFC 9111 §3.2 / §4.3.4: every field of the 304 replaces all stored lines of that
+/// name; repeated lines of the 304 are kept as they came.
+pub(crate) fn merge_not_modified(stored: &HeaderList, not_modified: &HeaderMap) -> HeaderList {
+    let fresh = without_hop_by_hop(not_modified);
+    let replaced = |name: &HeaderName| {
+        !NOT_UPDATED_BY_304.contains(name) && fresh.iter().any(|(n, _)| n == name)
+    };
+    let mut out: HeaderList = stored.iter().filter(|(n, _)| !replaced(n)).cloned().collect();
+    out.extend(fresh.into_iter().filter(|(n, _)| !NOT_UPDATED_BY_304.contains(n)));
+    out
+}
+
+/// Whether a 304 can be applied to the stored response: when both carry a strong
+/// `ETag`, they must be the same (RFC 9111 §4.3.4); a 304 without validators is
+/// taken to be about the response we asked about.
+pub(crate) fn not_modified_applies(stored: &HeaderList, not_modified: &HeaderMap) -> bool {
+    let stored_etag = stored.iter().find(|(n, _)| n == header::ETAG).map(|(_, v)| v.as_bytes());
+    match (stored_etag, not_modified.get(header::ETAG).map(HeaderValue::as_bytes)) {
+        (Some(old), Some(new)) if !old.starts_with(b"W/") && !new.starts_with(b"W/") => old == new,
+        _ => true,
+    }
+}
+
+/// How long past its freshness lifetime a stored response is at `now`.
+pub(crate) fn staleness(judged: &Judged, now: SystemTime) -> Duration {
+    let at_arrival = judged.record.response_time;
+    let ttl = judged.policy.time_to_live(at_arrival);
+    let lifetime = if ttl > Duration::ZERO {
+        ttl + judged.policy.age(at_arrival)
+    } else {
+        // Stale on arrival: the explicit max-age is the best lower bound we have.
+        let map = to_map(&judged.record.headers);
+        delta_seconds(&directives(&map, &header::CACHE_CONTROL), "max-age").unwrap_or_default()
+    };
+    judged.policy.age(now).saturating_sub(lifetime)
+}
+
+fn response_directives(judged: &Judged) -> Vec<crate::headers::Directive> {
+    directives(&to_map(&judged.record.headers), &header::CACHE_CONTROL)
+}
+
+/// The response's `stale-while-revalidate` window if it may be used for this
+/// request: not with `must-revalidate`/`no-cache` on the response, nor when the
+/// request asks for a fresh answer (`no-cache`, `max-age`, `min-fresh`, `Pragma`).
+pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Option<Duration> {
+    let res = response_directives(judged);
+    if has(&res, "must-revalidate") || has(&res, "no-cache") || has(&res, "no-store") {
+        return None;
+    }
+    let req = directives(request, &header::CACHE_CONTROL);
+    let pragma_no_cache =
+        comma_members(request.get_all(header::PRAGMA)).any(|m| m.eq_ignore_ascii_case("no-cache"));
+    if has(&req, "no-cache") || has(&req, "max-age") || has(&req, "min-fresh") || pragma_no_cache {
+        return None;
+    }
+    delta_seconds(&res, "stale-while-revalidate")
+}
+
+/// RFC 5861 §4: a stale response may stand in for an error only when the response
+/// or the request carries `stale-if-error` and the staleness is within it; never
+/// against `must-revalidate` or `no-cache`.
+pub(crate) fn stale_if_error_allows(judged: &Judged, request: &HeaderMap, now: SystemTime) -> bool {
+    let res = response_directives(judged);
+    if has(&res, "must-revalidate") || has(&res, "no-cache") || has(&res, "proxy-revalidate") {
+        return false;
+    }
+    let req = directives(request, &header::CACHE_CONTROL);
+    let window = [delta_seconds(&res, "stale-if-error"), delta_seconds(&req, "stale-if-error")]
+        .into_iter()
+        .flatten()
+        .max();
+    window.is_some_and(|w| staleness(judged, now) <= w)
+}
+
+/// Statuses that count as an error for `stale-if-error` (RFC 5861 §4).
+pub(crate) fn is_error_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 500 | 502 | 503 | 504)
+}
+
+/// The validators to send when revalidating a stored response.
+pub(crate) fn add_validators(stored: &HeaderList, request: &mut HeaderMap) {
+    let get = |name: &HeaderName| stored.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    if !request.contains_key(header::IF_NONE_MATCH)
+        && let Some(etag) = get(&header::ETAG)
+    {
+        request.insert(header::IF_NONE_MATCH, etag);
+    }
+    if !request.contains_key(header::IF_MODIFIED_SINCE)
+        && let Some(lm) = get(&header::LAST_MODIFIED)
+    {
+        request.insert(header::IF_MODIFIED_SINCE, lm);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+
+    const OPTS: PolicyOptions = PolicyOptions { shared: false, heuristic: 0.1 };
+
+    fn record(headers: &[(&'static str, &'static str)]) -> StoredResponse {
+        let t = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        StoredResponse {
+            status: StatusCode::OK,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v)))
+                .collect(),
+            request_method: Method::GET,
+            request_uri: "https://a.test/".into(),
+            request_headers: Vec::new(),
+            request_time: t,
+            response_time: t,
+            body_len: 0,
+        }
+    }
+
+    fn fresh(headers: &[(&'static str, &'static str)], after: u64) -> bool {
+        let r = record(headers);
+        let now = r.response_time + Duration::from_secs(after);
+        is_fresh_for(&Judged::new(r, OPTS), &HeaderMap::new(), now)
+    }
+
+    #[test]
+    fn upper_case_directives_understood() {
+        assert!(fresh(&[("cache-control", "max-age=100")], 10));
+        assert!(!fresh(&[("cache-control", "max-age=100, No-CaChE")], 10));
+        assert!(fresh(&[("cache-control", "MAX-AGE=100")], 10));
+    }
+
+    #[test]
+    fn age_list_uses_first_member_and_bad_expires_is_expired() {
+        assert!(!fresh(&[("cache-control", "max-age=3600"), ("age", "7200, 0")], 0));
+        assert!(fresh(&[("cache-control", "max-age=3600"), ("age", "junk")], 0));
+        assert!(!fresh(
+            &[
+                ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+                ("expires", "Tue, 14  Nov 2099 22:13:20 GMT")
+            ],
+            0
+        ));
+        assert!(fresh(
+            &[
+                ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+                ("expires", "Tue, 14 Nov 2099 22:13:20 GMT")
+            ],
+            0
+        ));
+    }
+
+    #[test]
+    fn merge_replaces_all_lines_and_keeps_length() {
+        let stored = record(&[
+            ("content-length", "3"),
+            ("x-a", "1"),
+            ("x-a", "2"),
+            ("set-cookie", "keep=1"),
+        ])
+        .headers;
+        let mut nm = HeaderMap::new();
+        nm.append("x-a", HeaderValue::from_static("3"));
+        nm.append("content-length", HeaderValue::from_static("0"));
+        nm.append("connection", HeaderValue::from_static("close"));
+        let merged = merge_not_modified(&stored, &nm);
+        let view: Vec<_> = merged.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
+        assert_eq!(view, [("content-length", "3"), ("set-cookie", "keep=1"), ("x-a", "3")]);
+    }
+
+    #[test]
+    fn vary_normalises_white_space() {
+        let mut r = record(&[("vary", "Accept-Language")]);
+        r.request_headers = vec![(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en, fr"))];
+        let mut req = HeaderMap::new();
+        req.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en,fr"));
+        assert!(vary_matches(&r, &req));
+        req.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("de"));
+        assert!(!vary_matches(&r, &req));
+        assert!(!vary_matches(&record(&[("vary", "*")]), &HeaderMap::new()));
+    }
+}

@@ -1,0 +1,126 @@
+//! Where variants live: the [`Store`] trait and its two implementations.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use crate::Error;
+use crate::record::StoredResponse;
+use crate::semantics::{Judged, vary_matches};
+
+#[cfg(feature = "sled")]
+pub(crate) mod disk;
+pub(crate) mod memory;
+
+/// A stored body: in memory, or a committed (immutable) file.
+#[derive(Clone, Debug)]
+pub(crate) enum BodyRef {
+    Inline(Bytes),
+    #[cfg_attr(not(feature = "sled"), allow(dead_code))]
+    File {
+        path: PathBuf,
+    },
+}
+
+/// One stored response with its policy and body.
+#[derive(Debug)]
+pub(crate) struct Variant {
+    pub judged: Judged,
+    pub body: BodyRef,
+}
+
+/// What a finished [`BodySink`] hands to [`Store::commit`].
+#[derive(Debug)]
+pub(crate) enum SinkOutput {
+    Inline(Bytes),
+    #[cfg_attr(not(feature = "sled"), allow(dead_code))]
+    Blob {
+        tmp: PathBuf,
+        hash: [u8; 32],
+        len: u64,
+    },
+}
+
+/// Receives a body as it arrives from the network, before anything is visible.
+pub(crate) trait BodySink: Send {
+    fn write(&mut self, chunk: &[u8]) -> Result<(), Error>;
+    fn len(&self) -> u64;
+    /// Makes the body durable (disk: synced temporary file); not yet visible.
+    fn finish(self: Box<Self>) -> Result<SinkOutput, Error>;
+    /// Gives back what was written and discards the sink (the body turned out too
+    /// large or incomplete to store).
+    fn abandon(self: Box<Self>) -> Result<Bytes, Error>;
+}
+
+/// A partition's storage: primary key → variants, newest first.
+///
+/// Implementations make each call atomic per key: readers see a variant only after
+/// its `commit` returned, never a half-written body.
+pub(crate) trait Store: Send + Sync + 'static {
+    /// Variants stored under `key`, newest first; counts as a use for eviction.
+    fn lookup(&self, key: &str) -> Result<Vec<Arc<Variant>>, Error>;
+    /// A sink for a new body.
+    fn sink(&self) -> Result<Box<dyn BodySink>, Error>;
+    /// Publishes a variant. It goes first; variants the same request would select
+    /// (or stored under a different `Vary`) are replaced; the list is capped.
+    fn commit(
+        &self,
+        key: &str,
+        record: StoredResponse,
+        request: &HeaderMap,
+        body: SinkOutput,
+    ) -> Result<Arc<Variant>, Error>;
+    /// Replaces the stored response `old` (after a 304) with `new`, same body.
+    fn update(
+        &self,
+        key: &str,
+        old: &StoredResponse,
+        new: StoredResponse,
+    ) -> Result<Option<Arc<Variant>>, Error>;
+    /// Drops every variant of `key`.
+    fn remove(&self, key: &str) -> Result<(), Error>;
+    /// Drops every entry whose URL has this origin.
+    fn remove_origin(&self, origin: &url::Origin) -> Result<(), Error>;
+    /// Drops everything.
+    fn clear(&self) -> Result<(), Error>;
+    /// Bytes used (bodies and records).
+    fn size(&self) -> u64;
+    /// The largest body accepted: Chromium limits one entry to 1/8 of the cache.
+    fn max_entry_size(&self) -> u64;
+}
+
+/// The variant list after publishing `new` for a request with headers `request`.
+pub(crate) fn merged_variants<T>(
+    existing: Vec<T>,
+    new: T,
+    request: &HeaderMap,
+    record_of: impl Fn(&T) -> &StoredResponse,
+    cap: usize,
+) -> (Vec<T>, Vec<T>) {
+    let new_vary = record_of(&new)
+        .headers
+        .iter()
+        .filter(|(n, _)| n == http::header::VARY)
+        .map(|(_, v)| v.clone())
+        .collect::<Vec<_>>();
+    let mut kept = vec![new];
+    let mut dropped = Vec::new();
+    for old in existing {
+        let record = record_of(&old);
+        let old_vary = record
+            .headers
+            .iter()
+            .filter(|(n, _)| n == http::header::VARY)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>();
+        // The origin changed its Vary: older variants were selected by other rules.
+        if old_vary != new_vary || vary_matches(record, request) || kept.len() >= cap {
+            dropped.push(old);
+        } else {
+            kept.push(old);
+        }
+    }
+    (kept, dropped)
+}
