@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod cookies;
+mod get;
 mod spell;
 
 pub(crate) use cookies::{
     CookiesCommand, ExportArgs, Format, HeaderArgs, ImportArgs, ListArgs, ReceiveArgs, RemoveArgs,
     RequestArgs, SetArgs,
 };
+pub(crate) use get::{GetArgs, ServeProxyArgs};
 pub(crate) use spell::{CheckArgs, DictionaryArgs, SpellCommand, SuggestArgs, WordsCommand};
 
 const LONG_ABOUT: &str = "\
@@ -35,6 +37,10 @@ Examples:
   # Keep cookies like a browser (session cookies too, between runs).
   sessionkit cookies receive --url https://example.com/ 'sid=1; HttpOnly'
   sessionkit cookies header --url https://example.com/
+
+  # Fetch through the session: its cookies, proxies and emulation.
+  sessionkit get -i http://127.0.0.1:8080/
+  sessionkit serve-proxy --listen 127.0.0.1:3128
 
   # List partitions (add --json for a machine-readable list), delete one.
   sessionkit --data-dir ./data partitions list
@@ -99,6 +105,14 @@ pub(crate) enum Command {
     /// dictionary (Electron's session spellchecker)
     #[command(subcommand, long_about = spell::SPELL_LONG_ABOUT)]
     Spell(SpellCommand),
+    /// Fetch a URL through the session (Electron's ses.fetch): cookies,
+    /// proxies, network emulation, redirects
+    #[command(long_about = get::GET_LONG_ABOUT)]
+    Get(GetArgs),
+    /// Serve an HTTP/1.1 proxy that sends every request through the
+    /// session (forward, or reverse with --upstream)
+    #[command(long_about = get::SERVE_PROXY_LONG_ABOUT)]
+    ServeProxy(ServeProxyArgs),
 }
 
 /// `sessionkit proxy …`

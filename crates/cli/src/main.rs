@@ -43,6 +43,8 @@ fn main() -> ExitCode {
         }
         Command::Cookies(command) => commands::cookies::run(&cli.global, command),
         Command::Spell(command) => commands::spell::run(&cli.global, command),
+        Command::Get(args) => commands::get::run(&cli.global, args),
+        Command::ServeProxy(args) => commands::serve_proxy::run(&cli.global, args),
     };
     match result {
         Ok(()) | Err(WriteError::Closed) => ExitCode::SUCCESS,

@@ -2,8 +2,11 @@
 //! prints.
 
 pub(crate) mod cookies;
+pub(crate) mod get;
+pub(crate) mod net;
 pub(crate) mod partitions;
 pub(crate) mod proxy;
+pub(crate) mod serve_proxy;
 pub(crate) mod spell;
 
 use sessionkit::{Error, Sessions};

@@ -35,6 +35,22 @@ fn cause(error: &(dyn StdError + 'static)) -> Cause {
     cause
 }
 
+/// Whether the connection was lost before a response: reset, aborted, or
+/// closed with no (or an incomplete) response head.
+pub(crate) fn connection_lost(error: &reqwest::Error) -> bool {
+    let cause = cause(error);
+    cause.hyper_incomplete
+        || matches!(
+            cause.io,
+            Some(
+                io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+                    | io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::UnexpectedEof
+            )
+        )
+}
+
 /// Whether a failure through `proxy` means the proxy could not be used, so
 /// the next entry of the list is tried.
 ///

@@ -82,8 +82,22 @@ impl Network {
             let client = stack
                 .client(proxy)
                 .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?;
-            let outgoing = build_request(&url, &parts, &body, emulation.as_ref());
-            match client.execute(outgoing).await {
+            let mut outgoing = build_request(&url, &parts, &body, emulation.as_ref());
+            let mut result = client.execute(outgoing).await;
+            if let Err(error) = &result
+                && may_resend(&parts.method, error)
+            {
+                // Chromium resends a request whose reused keep-alive
+                // connection turned out closed by the server (reset or
+                // empty response before any byte): the server closed an
+                // idle connection as the request went out. The client
+                // can't say whether the connection was reused, so this is
+                // limited to idempotent methods, once.
+                tracing::debug!(%url, error = %result.as_ref().err().map(ToString::to_string).unwrap_or_default(), "resending on a new connection");
+                outgoing = build_request(&url, &parts, &body, emulation.as_ref());
+                result = client.execute(outgoing).await;
+            }
+            match result {
                 Ok(response) => return Ok(finish(response, emulation.as_ref()).await),
                 Err(error) if proxy_failed(proxy, &error) => {
                     tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
@@ -107,6 +121,20 @@ impl Upstream for Network {
     async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Body>, BoxError> {
         self.send_request(request).await.map_err(BoxError::from)
     }
+}
+
+/// Whether a failed request may go again on a new connection: an
+/// idempotent method (RFC 9110 §9.2.2) that failed with the connection
+/// reset or closed before a response arrived.
+fn may_resend(method: &http::Method, error: &reqwest::Error) -> bool {
+    use http::Method;
+    let idempotent =
+        [Method::GET, Method::HEAD, Method::OPTIONS, Method::TRACE, Method::PUT, Method::DELETE]
+            .contains(method);
+    idempotent
+        && !error.is_connect()
+        && !error.is_timeout()
+        && crate::fetch::classify::connection_lost(error)
 }
 
 /// Methods whose requests carry no body when they have none; the others

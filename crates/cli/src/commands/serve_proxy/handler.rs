@@ -1,0 +1,130 @@
+//! One proxied request: the target URL, the fetch, the response.
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use sessionkit::{Body, Credentials, FetchError, FetchOptions, RedirectMode, Session};
+use url::Url;
+
+use super::{hop_headers, tunnel};
+use crate::commands::net::describe;
+
+/// What every connection shares.
+pub(super) struct Proxy {
+    session: Session,
+    /// Reverse mode: the origin every request goes to.
+    upstream: Option<Url>,
+    options: FetchOptions,
+}
+
+impl Proxy {
+    pub(super) fn new(session: Session, upstream: Option<Url>, cookies: bool) -> Self {
+        // A proxy hands redirects back to its client, which follows them
+        // (or not) itself.
+        let options = FetchOptions::new().redirect(RedirectMode::Manual).credentials(if cookies {
+            Credentials::Include
+        } else {
+            Credentials::Omit
+        });
+        Self { session, upstream, options }
+    }
+
+    /// Never fails: every problem becomes a response (hyper would close the
+    /// connection on an error).
+    pub(super) async fn handle(
+        &self,
+        request: http::Request<Incoming>,
+    ) -> Result<Response<Body>, std::convert::Infallible> {
+        if request.method() == Method::CONNECT {
+            if self.upstream.is_some() {
+                return Ok(text_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "CONNECT is for forward proxies",
+                ));
+            }
+            return Ok(tunnel::connect(request).await);
+        }
+        let url = match self.target(request.uri()) {
+            Ok(url) => url,
+            Err(message) => return Ok(text_response(StatusCode::BAD_REQUEST, &message)),
+        };
+        let (mut parts, body) = request.into_parts();
+        let body = match body.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) => {
+                return Ok(text_response(
+                    StatusCode::BAD_REQUEST,
+                    &format!("cannot read the request body: {e}"),
+                ));
+            }
+        };
+        hop_headers::remove(&mut parts.headers);
+        // The client named this proxy (or, in forward mode, the origin);
+        // the pipeline writes the Host of the URL it fetches.
+        parts.headers.remove(header::HOST);
+        let Ok(uri) = url.as_str().parse() else {
+            return Ok(text_response(StatusCode::BAD_REQUEST, "the target is not a valid URI"));
+        };
+        parts.uri = uri;
+        parts.version = http::Version::HTTP_11;
+        let request = http::Request::from_parts(parts, body);
+
+        Ok(match self.session.fetch(request, self.options.clone()).await {
+            Ok(mut response) => {
+                hop_headers::remove(response.headers_mut());
+                // The version belongs to each connection: this one speaks
+                // HTTP/1.1 to its client whatever the origin spoke.
+                *response.version_mut() = http::Version::HTTP_11;
+                response
+            }
+            Err(error) => error_response(&error),
+        })
+    }
+
+    /// The URL to fetch: the upstream origin plus the path (reverse mode),
+    /// or the absolute-form target (forward mode).
+    fn target(&self, uri: &http::Uri) -> Result<Url, String> {
+        match &self.upstream {
+            Some(origin) => {
+                let path = uri.path_and_query().map_or("/", http::uri::PathAndQuery::as_str);
+                origin.join(path).map_err(|e| format!("bad request target {path:?}: {e}"))
+            }
+            None => {
+                if uri.scheme().is_none() {
+                    return Err(format!(
+                        "{uri} is not an absolute URL: this is a forward proxy (start it with --upstream to serve one origin)"
+                    ));
+                }
+                Url::parse(&uri.to_string()).map_err(|e| format!("bad request target {uri}: {e}"))
+            }
+        }
+    }
+}
+
+/// 502 Bad Gateway (504 for a timeout) naming the net error.
+fn error_response(error: &FetchError) -> Response<Body> {
+    let status = match error {
+        FetchError::TimedOut { .. } => StatusCode::GATEWAY_TIMEOUT,
+        e if e.is_invalid_input() => StatusCode::BAD_REQUEST,
+        _ => StatusCode::BAD_GATEWAY,
+    };
+    tracing::info!(error = %describe(error), "request failed");
+    let mut response = text_response(status, &format!("{}\n", describe(error)));
+    if let Ok(value) = HeaderValue::from_str(error.net_error()) {
+        response.headers_mut().insert("x-sessionkit-net-error", value);
+    }
+    response
+}
+
+/// A plain-text response.
+pub(super) fn text_response(status: StatusCode, text: &str) -> Response<Body> {
+    let mut response = Response::new(sessionkit::fetch::full_body(Bytes::from(text.to_owned())));
+    *response.status_mut() = status;
+    if !text.is_empty() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    }
+    response
+}

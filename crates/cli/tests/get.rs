@@ -1,0 +1,234 @@
+//! `sessionkit get` against a loopback origin.
+
+// The loopback servers and the process guard are test scaffolding outside
+// #[test] functions: a failure there should panic the test.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use common::{assert_error, code, run, stderr, stdout};
+
+/// A request as the origin read it: the request line and the headers.
+type Seen = Arc<Mutex<Vec<Vec<String>>>>;
+
+/// A loopback origin on a thread: `/set` sets a session cookie, `/redirect`
+/// redirects to `/echo`, `/echo` answers with the request head, `/gzip`
+/// sends a gzip-encoded body. One request per connection.
+fn origin() -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let record = record.clone();
+            thread::spawn(move || serve(stream, &record));
+        }
+    });
+    (base, seen)
+}
+
+fn serve(mut stream: TcpStream, seen: &Seen) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let line = line.trim_end().to_owned();
+        if line.is_empty() {
+            break;
+        }
+        head.push(line);
+    }
+    let length = head
+        .iter()
+        .find_map(|l| {
+            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+        })
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    head.push(format!("body={}", String::from_utf8_lossy(&body)));
+    seen.lock().unwrap().push(head.clone());
+    let path = head[0].split(' ').nth(1).unwrap_or("/").to_owned();
+    let (status, extra, body): (&str, &str, Vec<u8>) = match path.as_str() {
+        "/set" => ("200 OK", "Set-Cookie: sid=42; Path=/\r\n", b"set".to_vec()),
+        "/redirect" => ("302 Found", "Location: /echo\r\n", Vec::new()),
+        "/gzip" => ("200 OK", "Content-Encoding: gzip\r\n", vec![0x1f, 0x8b, 8, 0, 0, 0]),
+        "/teapot" => ("418 I'm a teapot", "", b"short and stout".to_vec()),
+        _ => ("200 OK", "", head.join("\n").into_bytes()),
+    };
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&body);
+    let _ = stream.write_all(&out);
+}
+
+#[test]
+fn body_goes_to_stdout_and_headers_with_include() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let out = run(dir.path(), &["get", &format!("{base}/echo")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("GET /echo HTTP/1.1"), "{text}");
+    assert!(text.contains("user-agent: sessionkit/"), "{text}");
+    assert!(text.contains("accept-language: en-US,en;q=0.9"), "{text}");
+
+    let out = run(dir.path(), &["get", "-i", &format!("{base}/teapot")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("HTTP/1.1 418 I'm a teapot\r\n"), "{text}");
+    assert!(text.contains("content-length: 15\r\n"), "{text}");
+    assert!(text.ends_with("\r\n\r\nshort and stout"), "{text}");
+}
+
+#[test]
+fn cookies_persist_between_runs_and_redirects_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let out = run(dir.path(), &["--partition", "persist:web", "get", &format!("{base}/set")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(dir.path(), &["--partition", "persist:web", "get", &format!("{base}/redirect")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("GET /echo HTTP/1.1"), "{text}");
+    assert!(text.contains("cookie: sid=42"), "{text}");
+    // The cookies command sees the same jar.
+    let out = run(
+        dir.path(),
+        &["--partition", "persist:web", "cookies", "header", "--url", &format!("{base}/")],
+    );
+    assert_eq!(stdout(&out).trim(), "sid=42");
+}
+
+#[test]
+fn method_headers_and_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen) = origin();
+    let url = format!("{base}/echo");
+    let out = run(
+        dir.path(),
+        &["get", "-X", "PUT", "-H", "X-One: 1", "-H", "User-Agent: mine", "--data", "a=1", &url],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let head = seen.lock().unwrap()[0].clone();
+    assert_eq!(head[0], "PUT /echo HTTP/1.1");
+    let has = |line: &str| head.iter().any(|l| l.eq_ignore_ascii_case(line));
+    assert!(has("x-one: 1") && has("user-agent: mine"), "{head:?}");
+    assert!(has("content-type: application/x-www-form-urlencoded"), "{head:?}");
+    assert_eq!(head.last().unwrap(), "body=a=1");
+
+    let out = run(dir.path(), &["get", "--data", "b=2", &url]);
+    assert_eq!(code(&out), 0);
+    assert!(seen.lock().unwrap()[1][0].starts_with("POST "));
+}
+
+#[test]
+fn output_file_keeps_the_encoded_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let file = dir.path().join("body.gz");
+    let out = run(dir.path(), &["get", "-o", file.to_str().unwrap(), &format!("{base}/gzip")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert_eq!(std::fs::read(&file).unwrap(), [0x1f, 0x8b, 8, 0, 0, 0]);
+}
+
+#[test]
+fn emulation_and_cache_mode_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen) = origin();
+    let url = format!("{base}/echo");
+    let out = run(dir.path(), &["get", "--offline", &url]);
+    let err = assert_error(&out, 1);
+    assert!(err.contains("net::ERR_INTERNET_DISCONNECTED"), "{err}");
+    assert!(seen.lock().unwrap().is_empty());
+
+    let out = run(dir.path(), &["get", "--cache-mode", "only-if-cached", &url]);
+    let err = assert_error(&out, 1);
+    assert!(err.contains("net::ERR_CACHE_MISS"), "{err}");
+
+    let out = run(
+        dir.path(),
+        &[
+            "get",
+            "--cache-mode",
+            "no-store",
+            "--latency",
+            "50",
+            "--download-throughput",
+            "100000",
+            &url,
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("cache-control: no-cache"), "{}", stdout(&out));
+}
+
+#[test]
+fn proxy_rules_route_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let dead = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // The loopback bypass is subtracted so the proxy is used for 127.0.0.1.
+    let out = run(
+        dir.path(),
+        &[
+            "get",
+            "--proxy-rules",
+            &format!("http://{dead}"),
+            "--proxy-bypass",
+            "<-loopback>",
+            &format!("{base}/echo"),
+        ],
+    );
+    let err = assert_error(&out, 1);
+    assert!(
+        err.contains("net::ERR_PROXY_CONNECTION_FAILED") && err.contains(&dead.to_string()),
+        "{err}"
+    );
+
+    let out = run(
+        dir.path(),
+        &[
+            "get",
+            "--proxy-rules",
+            &format!("http://{dead},direct://"),
+            "--proxy-bypass",
+            "<-loopback>",
+            &format!("{base}/echo"),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["get", "not a url"][..],
+        &["get", "ftp://127.0.0.1/"],
+        &["get", "-H", "no colon", "http://127.0.0.1:1/"],
+        &["get", "-X", "BAD METHOD", "http://127.0.0.1:1/"],
+        &["get", "--cache-mode", "sometimes", "http://127.0.0.1:1/"],
+    ] {
+        assert_error(&run(dir.path(), args), 2);
+    }
+    let err = assert_error(&run(dir.path(), &["get", "http://127.0.0.1:1/"]), 1);
+    assert!(err.contains("net::ERR_CONNECTION_REFUSED"), "{err}");
+}

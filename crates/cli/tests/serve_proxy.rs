@@ -1,0 +1,260 @@
+//! `sessionkit serve-proxy` with a loopback origin and a raw client.
+
+// The loopback servers and the process guard are test scaffolding outside
+// #[test] functions: a failure there should panic the test.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+const IO_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The proxy process, killed when dropped.
+struct Proxy {
+    child: Child,
+    addr: SocketAddr,
+    _data: tempfile::TempDir,
+}
+
+impl Proxy {
+    fn start(args: &[&str]) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sessionkit"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--partition", "proxy-test", "serve-proxy", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("SESSIONKIT_DATA_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line:?}"));
+        Self { addr: addr.parse().unwrap(), child, _data: data }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(self.addr).unwrap();
+        stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream
+    }
+
+    /// Sends `request` on a new connection and reads until the proxy closes
+    /// it (the requests say `Connection: close`).
+    fn exchange(&self, request: &str) -> String {
+        String::from_utf8_lossy(&self.exchange_bytes(request)).into_owned()
+    }
+
+    fn exchange_bytes(&self, request: &str) -> Vec<u8> {
+        let mut stream = self.connect();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        out
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Request heads the origin received.
+type Seen = Arc<Mutex<Vec<String>>>;
+
+/// A loopback origin; what it answers depends on the path. One request per
+/// connection.
+fn origin() -> (SocketAddr, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let record = record.clone();
+            thread::spawn(move || serve(stream, &record));
+        }
+    });
+    (addr, seen)
+}
+
+fn serve(mut stream: TcpStream, seen: &Seen) {
+    stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    seen.lock().unwrap().push(head.clone());
+    let path = head.split(' ').nth(1).unwrap_or("/").to_owned();
+    let response: Vec<u8> = match path.as_str() {
+        "/redirect" => b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nSet-Cookie: a=1\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        "/gzip" => b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00".to_vec(),
+        "/odd-status" => b"HTTP/1.1 599 Whatever\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+        "/early-hints" => b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal".to_vec(),
+        "/odd-bytes" => b"HTTP/1.1 200 OK\r\nX-Name: caf\xe9\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+        "/truncated" => b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten..".to_vec(),
+        "/reset" => {
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+        _ => {
+            let body = format!("you asked for {path}");
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+        }
+    };
+    let _ = stream.write_all(&response);
+}
+
+fn get_via_forward(proxy: &Proxy, origin: SocketAddr, path: &str) -> String {
+    proxy.exchange(&format!(
+        "GET http://{origin}{path} HTTP/1.1\r\nHost: {origin}\r\nProxy-Connection: keep-alive\r\nConnection: close\r\n\r\n"
+    ))
+}
+
+#[test]
+fn forward_proxy_passes_requests_redirects_and_encoded_bodies() {
+    let (origin, seen) = origin();
+    let proxy = Proxy::start(&[]);
+    let response = get_via_forward(&proxy, origin, "/hello?x=1");
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.ends_with("you asked for /hello?x=1"), "{response}");
+    let head = seen.lock().unwrap()[0].clone();
+    assert!(head.starts_with("GET /hello?x=1 HTTP/1.1\r\n"), "{head}");
+    assert!(!head.to_ascii_lowercase().contains("proxy-connection"), "{head}");
+
+    let response = get_via_forward(&proxy, origin, "/redirect");
+    assert!(response.starts_with("HTTP/1.1 302 Found\r\n"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("location: /elsewhere"), "{response}");
+    assert_eq!(seen.lock().unwrap().len(), 2, "the redirect was not followed");
+
+    // Cookies are off by default: the Set-Cookie reached the client, and
+    // the next request carries no cookie from the proxy's jar.
+    assert!(response.to_ascii_lowercase().contains("set-cookie: a=1"), "{response}");
+    get_via_forward(&proxy, origin, "/after");
+    assert!(!seen.lock().unwrap()[2].to_ascii_lowercase().contains("cookie:"));
+
+    let raw = proxy.exchange_bytes(&format!(
+        "GET http://{origin}/gzip HTTP/1.1\r\nHost: {origin}\r\nConnection: close\r\n\r\n"
+    ));
+    let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    assert!(text.contains("content-encoding: gzip"), "{text}");
+    assert!(raw.ends_with(b"\r\n\r\n\x1f\x8b\x08\x00"), "{raw:?}");
+}
+
+#[test]
+fn reverse_proxy_serves_one_origin_and_keeps_cookies_with_the_flag() {
+    let (origin, seen) = origin();
+    let proxy = Proxy::start(&["--upstream", &format!("http://{origin}"), "--cookies"]);
+    let request = |path: &str| {
+        proxy.exchange(&format!("GET {path} HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n"))
+    };
+    let response = request("/redirect");
+    assert!(response.starts_with("HTTP/1.1 302 Found\r\n"), "{response}");
+    let response = request("/page");
+    assert!(response.ends_with("you asked for /page"), "{response}");
+    let head = seen.lock().unwrap()[1].clone();
+    assert!(head.contains(&format!("host: {origin}")), "{head}");
+    assert!(head.contains("cookie: a=1"), "{head}");
+}
+
+#[test]
+fn connect_opens_a_tunnel() {
+    let (origin, seen) = origin();
+    let proxy = Proxy::start(&[]);
+    let mut stream = proxy.connect();
+    stream
+        .write_all(format!("CONNECT {origin} HTTP/1.1\r\nHost: {origin}\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+    }
+    stream.write_all(b"GET /tunnelled HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut rest = String::new();
+    let _ = reader.read_to_string(&mut rest);
+    assert!(rest.ends_with("you asked for /tunnelled"), "{rest}");
+    assert!(seen.lock().unwrap()[0].starts_with("GET /tunnelled "));
+}
+
+#[test]
+fn misbehaving_peers_do_not_take_it_down() {
+    let (origin, _) = origin();
+    let proxy = Proxy::start(&[]);
+
+    let response = get_via_forward(&proxy, origin, "/odd-status");
+    assert!(response.starts_with("HTTP/1.1 599 "), "{response}");
+    let response = get_via_forward(&proxy, origin, "/early-hints");
+    assert!(
+        response.starts_with("HTTP/1.1 200 OK\r\n") && response.ends_with("final"),
+        "{response}"
+    );
+    let response = get_via_forward(&proxy, origin, "/odd-bytes");
+    assert!(response.contains("caf\u{fffd}"), "{response}");
+    let response = get_via_forward(&proxy, origin, "/reset");
+    assert!(response.starts_with("HTTP/1.1 502 "), "{response}");
+    assert!(
+        response.contains("ERR_EMPTY_RESPONSE") || response.contains("ERR_CONNECTION_RESET"),
+        "{response}"
+    );
+    // An error after the headers: the client sees a short body and a close.
+    let response = get_via_forward(&proxy, origin, "/truncated");
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.contains("content-length: 100\r\n"), "{response}");
+    assert!(response.ends_with("\r\n\r\nonly ten.."), "{response}");
+
+    // A client that sends garbage, one that resets mid-request.
+    let mut garbage = proxy.connect();
+    garbage.write_all(b"\x00\x01 not http at all\r\n\r\n").unwrap();
+    let mut out = Vec::new();
+    let _ = garbage.read_to_end(&mut out);
+    let mut half = proxy.connect();
+    half.write_all(b"GET http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\n").unwrap();
+    drop(half);
+    // An origin-form request to a forward proxy is refused, politely.
+    let response = proxy.exchange("GET /relative HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(response.starts_with("HTTP/1.1 400 "), "{response}");
+
+    let response = get_via_forward(&proxy, origin, "/still-alive");
+    assert!(response.ends_with("you asked for /still-alive"), "{response}");
+}
+
+#[test]
+fn many_clients_at_once() {
+    let (origin, seen) = origin();
+    let proxy = Arc::new(Proxy::start(&[]));
+    let threads: Vec<_> = (0..32)
+        .map(|i| {
+            let proxy = proxy.clone();
+            thread::spawn(move || get_via_forward(&proxy, origin, &format!("/n{i}")))
+        })
+        .collect();
+    for (i, thread) in threads.into_iter().enumerate() {
+        let response = thread.join().unwrap();
+        assert!(response.ends_with(&format!("you asked for /n{i}")), "{response}");
+    }
+    assert_eq!(seen.lock().unwrap().len(), 32);
+}
