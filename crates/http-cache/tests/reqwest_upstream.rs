@@ -1,5 +1,7 @@
 //! `Upstream` for `reqwest::Client`, against a loopback origin the test starts.
 #![cfg(feature = "reqwest")]
+// The loopback origin helper panics on failure like the tests do.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
