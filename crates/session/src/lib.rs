@@ -153,6 +153,14 @@
 //! # }
 //! ```
 //!
+//! # Fetching
+//!
+//! [`Session::fetch`] (Electron's `ses.fetch`) sends a request through
+//! the session: its user agent and languages, its cookies (stored from
+//! every hop), its proxies (tried in order, with fall-back), its network
+//! emulation ([`Session::enable_network_emulation`]) and redirects per the
+//! Fetch standard. See the [`fetch`] module.
+//!
 //! # Deviation
 //!
 //! * Persistent names are keyed after folding, so two spellings never share a

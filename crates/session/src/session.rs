@@ -256,6 +256,9 @@ impl Session {
         let state = ProxyState::new(config, options);
         // The old resolver (and its worker thread) goes outside the lock.
         let _old = std::mem::replace(&mut self.write_net().proxy, state);
+        // Chromium forgets which proxies failed when the configuration
+        // changes.
+        self.net_stack().bad_proxies.forget_all();
     }
 
     /// The current proxy configuration.

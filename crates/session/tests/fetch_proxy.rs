@@ -160,3 +160,32 @@ async fn close_all_connections_applies_a_new_proxy_and_the_resolver_cache_clears
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_failed_proxy_is_tried_last_until_the_configuration_changes() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = hello().await;
+        let socks = Socks5::start().await;
+        let (bad_port, attempts) = common::hang_up_proxy().await;
+        let session = session("proxy-retry-info");
+        let config = rules(&format!(
+            "socks5://127.0.0.1:{bad_port},socks5://127.0.0.1:{}",
+            socks.addr.port()
+        ));
+        session.set_proxy(config.clone());
+        for _ in 0..3 {
+            let response =
+                session.fetch(get(&origin.url("/")), FetchOptions::default()).await.unwrap();
+            assert_eq!(body_bytes(response).await, b"hello");
+        }
+        let count = || attempts.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(count(), 1, "the failed proxy went to the back of the list");
+
+        session.set_proxy(config);
+        let response = session.fetch(get(&origin.url("/")), FetchOptions::default()).await.unwrap();
+        body_bytes(response).await;
+        assert_eq!(count(), 2, "a new configuration forgets the failure");
+    })
+    .await
+    .unwrap();
+}

@@ -40,13 +40,39 @@
 //! # }
 //! ```
 //!
+//! Emulation and cache modes act before the network, so this runs
+//! anywhere:
+//!
+//! ```
+//! use bytes::Bytes;
+//! use sessionkit::{CacheMode, FetchError, FetchOptions, NetworkEmulation, Sessions};
+//!
+//! # fn main() -> Result<(), sessionkit::BoxError> {
+//! # let dir = tempfile::tempdir()?;
+//! let ses = Sessions::new(dir.path())?.from_partition("offline-demo", Default::default())?;
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let get = || http::Request::get("http://example.com/").body(Bytes::new());
+//!
+//! // Electron: ses.enableNetworkEmulation({ offline: true })
+//! ses.enable_network_emulation(NetworkEmulation::offline());
+//! let error = rt.block_on(ses.fetch(get()?, FetchOptions::default())).unwrap_err();
+//! assert!(matches!(error, FetchError::InternetDisconnected { .. }));
+//! assert_eq!(error.to_string(), "net::ERR_INTERNET_DISCONNECTED: http://example.com/ (network emulation is offline)");
+//! ses.disable_network_emulation();
+//!
+//! // No cache entry can satisfy only-if-cached: a miss, never the network.
+//! let options = FetchOptions::new().cache(CacheMode::OnlyIfCached);
+//! let error = rt.block_on(ses.fetch(get()?, options)).unwrap_err();
+//! assert_eq!(error.net_error(), "ERR_CACHE_MISS");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Deviation
 //!
 //! * No HTTP cache yet: [`CacheMode`] only sets request headers and
 //!   `only-if-cached` always misses.
-//! * A proxy that failed is not remembered as bad for five minutes
-//!   (Chromium's proxy retry info): each request walks the list from the
-//!   top. QUIC entries are skipped.
+//! * QUIC proxy entries are skipped.
 //! * [`Session::close_all_connections`](crate::Session::close_all_connections)
 //!   drops idle pooled connections; requests in flight finish (Electron
 //!   fails them).
@@ -59,6 +85,7 @@
 // round trip, so it is not boxed.
 #![allow(clippy::result_large_err)]
 
+mod bad_proxies;
 mod body;
 mod classify;
 mod dns;

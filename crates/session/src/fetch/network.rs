@@ -48,8 +48,10 @@ impl Network {
     /// Sends one request; see [`Upstream::send`].
     ///
     /// The proxy list is walked as Chromium does: an entry that cannot be
-    /// connected gives way to the next one; `DIRECT` is used only where the
-    /// list has it; QUIC entries are skipped (not supported here).
+    /// connected gives way to the next one and is marked bad for five
+    /// minutes (bad entries are tried after the others; a new proxy
+    /// configuration forgets them); `DIRECT` is used only where the list
+    /// has it; QUIC entries are skipped (not supported here).
     ///
     /// # Errors
     ///
@@ -75,7 +77,7 @@ impl Network {
 
         let (parts, body) = request.into_parts();
         let mut last_proxy_failure = None;
-        for proxy in &proxies {
+        for proxy in &stack.bad_proxies.order(&proxies) {
             if proxy.scheme() == ProxyScheme::Quic {
                 continue;
             }
@@ -98,8 +100,12 @@ impl Network {
                 result = client.execute(outgoing).await;
             }
             match result {
-                Ok(response) => return Ok(finish(response, emulation.as_ref()).await),
+                Ok(response) => {
+                    stack.bad_proxies.clear(proxy);
+                    return Ok(finish(response, emulation.as_ref()).await);
+                }
                 Err(error) if proxy_failed(proxy, &error) => {
+                    stack.bad_proxies.mark(proxy);
                     tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
                     last_proxy_failure = Some(FetchError::ProxyConnectionFailed {
                         url: url.clone(),

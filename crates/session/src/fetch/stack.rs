@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sessionkit_proxy_rules::ProxyServer;
 
+use crate::fetch::bad_proxies::BadProxies;
 use crate::fetch::dns::HostResolver;
 use crate::fetch::emulation::{Emulation, NetworkEmulation};
 
@@ -21,6 +22,8 @@ pub(crate) struct NetStack {
     /// connection pool: a pool never mixes routes.
     clients: Mutex<HashMap<ProxyServer, reqwest::Client>>,
     emulation: RwLock<Option<Emulation>>,
+    /// Proxies that failed recently (tried last).
+    pub(crate) bad_proxies: BadProxies,
 }
 
 impl NetStack {

@@ -325,3 +325,19 @@ pub async fn body_bytes(response: http::Response<sessionkit::Body>) -> Vec<u8> {
     use http_body_util::BodyExt;
     response.into_body().collect().await.unwrap().to_bytes().to_vec()
 }
+
+/// A listener that accepts and hangs up at once, counting connections: a
+/// SOCKS proxy whose handshake always fails.
+pub async fn hang_up_proxy() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            c.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (port, count)
+}
