@@ -189,3 +189,47 @@ async fn a_failed_proxy_is_tried_last_until_the_configuration_changes() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn socks4_carries_a_request() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = hello().await;
+        let socks = Socks5::start().await;
+        let session = session("proxy-socks4");
+        session.set_proxy(rules(&format!("socks4://127.0.0.1:{}", socks.addr.port())));
+        let response =
+            session.fetch(get(&origin.url("/via-socks4")), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"hello");
+        assert_eq!(socks.destinations.lock().unwrap().clone(), [origin.addr.to_string()]);
+    })
+    .await
+    .unwrap();
+}
+
+/// A PAC script chooses the proxy (`resolve_proxy_async` runs for every
+/// request), and SOCKS5 leaves the name to the proxy to resolve.
+#[tokio::test]
+async fn a_pac_script_routes_requests_and_socks5_resolves_names_remotely() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = hello().await;
+        let socks = Socks5::start_to(origin.addr).await;
+        let session = session("proxy-pac");
+        let script = format!(
+            "function FindProxyForURL(url, host) {{ return host == 'origin.test' ? 'SOCKS5 127.0.0.1:{}' : 'DIRECT'; }}",
+            socks.addr.port()
+        );
+        let url = format!("data:,{}", script.replace('%', "%25").replace(' ', "%20"));
+        session.set_proxy(ProxyConfig::pac_script(url));
+        let response = session
+            .fetch(get("http://origin.test/by-name"), FetchOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(body_bytes(response).await, b"hello");
+        assert_eq!(socks.destinations.lock().unwrap().clone(), ["origin.test:80"]);
+        assert_eq!(origin.requests()[0].header("host"), Some("origin.test"));
+        // The name never reached the session's resolver.
+        assert_eq!(session.host_resolver_cache_len(), 0);
+    })
+    .await
+    .unwrap();
+}

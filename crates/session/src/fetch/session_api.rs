@@ -43,8 +43,9 @@ impl Session {
     }
 
     /// Emulates network conditions for every request of the session from
-    /// now on (a request already streaming keeps its old limits only for
-    /// latency; throughput buckets are replaced).
+    /// now on; requests already under way keep the conditions they started
+    /// with. Calling it again replaces the conditions (and starts fresh
+    /// throughput buckets).
     ///
     /// Electron: `ses.enableNetworkEmulation(options)`.
     pub fn enable_network_emulation(&self, conditions: NetworkEmulation) {

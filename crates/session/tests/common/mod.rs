@@ -160,8 +160,8 @@ pub async fn dead_port() -> u16 {
     port
 }
 
-/// A SOCKS5 proxy (no authentication, CONNECT only) that records the
-/// destinations it was asked for.
+/// A SOCKS proxy (versions 4 and 5, no authentication, CONNECT only)
+/// that records the destinations it was asked for, as `host:port`.
 pub struct Socks5 {
     pub addr: SocketAddr,
     pub destinations: Arc<Mutex<Vec<String>>>,
@@ -169,6 +169,16 @@ pub struct Socks5 {
 
 impl Socks5 {
     pub async fn start() -> Self {
+        Self::start_with(None).await
+    }
+
+    /// A SOCKS proxy that connects every request to `target`, whatever
+    /// destination it names (so tests can use names no resolver knows).
+    pub async fn start_to(target: SocketAddr) -> Self {
+        Self::start_with(Some(target)).await
+    }
+
+    async fn start_with(target: Option<SocketAddr>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let destinations = Arc::new(Mutex::new(Vec::new()));
@@ -177,7 +187,7 @@ impl Socks5 {
             while let Ok((stream, _)) = listener.accept().await {
                 let d = d.clone();
                 tokio::spawn(async move {
-                    let _ = socks5_session(stream, d).await;
+                    let _ = socks_session(stream, d, target).await;
                 });
             }
         });
@@ -185,35 +195,53 @@ impl Socks5 {
     }
 }
 
-async fn socks5_session(
+async fn socks_session(
     mut client: TcpStream,
     seen: Arc<Mutex<Vec<String>>>,
+    target: Option<SocketAddr>,
 ) -> std::io::Result<()> {
-    let mut greeting = [0u8; 2];
-    client.read_exact(&mut greeting).await?;
-    let mut methods = vec![0u8; usize::from(greeting[1])];
-    client.read_exact(&mut methods).await?;
-    client.write_all(&[5, 0]).await?;
-    let mut request = [0u8; 4];
-    client.read_exact(&mut request).await?;
-    let host = match request[3] {
-        1 => {
-            let mut ip = [0u8; 4];
-            client.read_exact(&mut ip).await?;
-            std::net::Ipv4Addr::from(ip).to_string()
-        }
-        3 => {
-            let len = client.read_u8().await?;
-            let mut name = vec![0u8; usize::from(len)];
-            client.read_exact(&mut name).await?;
-            String::from_utf8_lossy(&name).into_owned()
-        }
-        _ => return Ok(()),
+    let version = client.read_u8().await?;
+    let (host, port) = if version == 4 {
+        // VN CD DSTPORT DSTIP USERID NUL
+        let _command = client.read_u8().await?;
+        let port = client.read_u16().await?;
+        let mut ip = [0u8; 4];
+        client.read_exact(&mut ip).await?;
+        while client.read_u8().await? != 0 {}
+        (std::net::Ipv4Addr::from(ip).to_string(), port)
+    } else {
+        let methods = client.read_u8().await?;
+        let mut skip = vec![0u8; usize::from(methods)];
+        client.read_exact(&mut skip).await?;
+        client.write_all(&[5, 0]).await?;
+        let mut request = [0u8; 4];
+        client.read_exact(&mut request).await?;
+        let host = match request[3] {
+            1 => {
+                let mut ip = [0u8; 4];
+                client.read_exact(&mut ip).await?;
+                std::net::Ipv4Addr::from(ip).to_string()
+            }
+            3 => {
+                let len = client.read_u8().await?;
+                let mut name = vec![0u8; usize::from(len)];
+                client.read_exact(&mut name).await?;
+                String::from_utf8_lossy(&name).into_owned()
+            }
+            _ => return Ok(()),
+        };
+        (host, client.read_u16().await?)
     };
-    let port = client.read_u16().await?;
     seen.lock().unwrap().push(format!("{host}:{port}"));
-    let mut upstream = TcpStream::connect((host.as_str(), port)).await?;
-    client.write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0]).await?;
+    let mut upstream = match target {
+        Some(target) => TcpStream::connect(target).await?,
+        None => TcpStream::connect((host.as_str(), port)).await?,
+    };
+    if version == 4 {
+        client.write_all(&[0, 0x5a, 0, 0, 0, 0, 0, 0]).await?;
+    } else {
+        client.write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0]).await?;
+    }
     tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
     Ok(())
 }
