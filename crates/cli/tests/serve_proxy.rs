@@ -161,7 +161,8 @@ fn forward_proxy_passes_requests_redirects_and_encoded_bodies() {
 #[test]
 fn reverse_proxy_serves_one_origin_and_keeps_cookies_with_the_flag() {
     let (origin, seen) = origin();
-    let proxy = Proxy::start(&["--upstream", &format!("http://{origin}"), "--cookies"]);
+    let proxy =
+        Proxy::start(&["--upstream", &format!("http://{origin}"), "--cookies", "--shared-cache"]);
     let request = |path: &str| {
         proxy.exchange(&format!("GET {path} HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n"))
     };

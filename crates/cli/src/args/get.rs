@@ -98,7 +98,7 @@ The bound address is printed on stdout as `listening on ADDR`, so \
 
 Examples:
   sessionkit serve-proxy --listen 127.0.0.1:3128
-  sessionkit serve-proxy --listen 127.0.0.1:0 --upstream http://127.0.0.1:8000";
+  sessionkit serve-proxy --listen 127.0.0.1:0 --upstream http://127.0.0.1:8000 --shared-cache";
 
 /// Arguments of `sessionkit serve-proxy`.
 #[derive(Debug, Args)]
@@ -115,4 +115,11 @@ pub(crate) struct ServeProxyArgs {
     /// (off by default: a proxy shared by clients should not mix them)
     #[arg(long)]
     pub(crate) cookies: bool,
+
+    /// Let the partition's HTTP cache act as a shared cache (RFC 9111's
+    /// rules for proxies) instead of a private one. The pipeline has no
+    /// HTTP cache yet, so today every response passes through uncached
+    /// either way
+    #[arg(long)]
+    pub(crate) shared_cache: bool,
 }

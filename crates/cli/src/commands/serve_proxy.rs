@@ -24,6 +24,13 @@ use handler::Proxy;
 pub(crate) fn run(global: &GlobalArgs, args: &ServeProxyArgs) -> Result<(), WriteError> {
     let upstream = args.upstream.as_deref().map(parse_upstream).transpose()?;
     let session = open_session(global)?;
+    if args.shared_cache {
+        // Accepted now so scripts written for the cached pipeline run;
+        // there is nothing to configure until the cache is in it.
+        tracing::info!(
+            "--shared-cache: the pipeline has no HTTP cache yet; responses pass uncached"
+        );
+    }
     let proxy = Arc::new(Proxy::new(session, upstream, args.cookies));
     let rt = runtime(2)?;
     rt.block_on(async {
