@@ -161,6 +161,25 @@ async fn errors_name_the_net_error() {
         let error = session.fetch(get("/relative"), FetchOptions::default()).await.unwrap_err();
         assert_eq!(error.net_error(), "ERR_INVALID_URL");
 
+        // https to a server that answers in plain HTTP.
+        let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let plain_addr = plain.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut stream, _)) = plain.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = stream.read(&mut buf).await;
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                    .await;
+            }
+        });
+        let error = session
+            .fetch(get(&format!("https://{plain_addr}/")), FetchOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(error, FetchError::SslProtocolError { .. }), "{error:?}");
+
         // A server that closes without answering.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -13,19 +13,36 @@ use crate::fetch::{BoxError, FetchError};
 /// What the source chain of an error says happened.
 struct Cause {
     dns: Option<String>,
+    /// A TLS failure: `Some(true)` when the server's certificate was refused.
+    tls: Option<bool>,
     io: Option<io::ErrorKind>,
     hyper_incomplete: bool,
     hyper_parse: bool,
 }
 
 fn cause(error: &(dyn StdError + 'static)) -> Cause {
-    let mut cause = Cause { dns: None, io: None, hyper_incomplete: false, hyper_parse: false };
+    let mut cause =
+        Cause { dns: None, tls: None, io: None, hyper_incomplete: false, hyper_parse: false };
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = next {
         if let Some(dns) = e.downcast_ref::<NameNotResolved>() {
             cause.dns.get_or_insert_with(|| dns.host.clone());
-        } else if let Some(io) = e.downcast_ref::<io::Error>() {
-            cause.io.get_or_insert(io.kind());
+        } else if let Some(mut io) = e.downcast_ref::<io::Error>() {
+            // rustls reports through (nested) io::Errors whose source()
+            // skips the wrapped error itself: look inside.
+            while let Some(inner) = io.get_ref().and_then(|i| i.downcast_ref::<io::Error>()) {
+                io = inner;
+            }
+            match io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+                Some(tls) => {
+                    cause.tls.get_or_insert(matches!(tls, rustls::Error::InvalidCertificate(_)));
+                }
+                None => {
+                    cause.io.get_or_insert(io.kind());
+                }
+            }
+        } else if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            cause.tls.get_or_insert(matches!(tls, rustls::Error::InvalidCertificate(_)));
         } else if let Some(hyper) = e.downcast_ref::<hyper::Error>() {
             cause.hyper_incomplete |= hyper.is_incomplete_message();
             cause.hyper_parse |= hyper.is_parse() || hyper.is_parse_status();
@@ -64,6 +81,11 @@ pub(crate) fn proxy_failed(proxy: &ProxyServer, error: &reqwest::Error) -> bool 
         return false;
     }
     let cause = cause(error);
+    if cause.tls.is_some() {
+        // Only an HTTPS proxy speaks TLS itself; behind the others a TLS
+        // error is the destination's.
+        return proxy.scheme() == ProxyScheme::Https;
+    }
     matches!(proxy.scheme(), ProxyScheme::Socks4 | ProxyScheme::Socks5)
         || cause.io.is_some()
         || cause.dns.is_some()
@@ -78,6 +100,13 @@ pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: reqwest::Error) ->
     let connect = error.is_connect();
     if error.is_timeout() {
         return FetchError::TimedOut { url, source: error.into() };
+    }
+    if proxy.scheme() != ProxyScheme::Https {
+        match cause.tls {
+            Some(true) => return FetchError::CertificateInvalid { url, source: error.into() },
+            Some(false) => return FetchError::SslProtocolError { url, source: error.into() },
+            None => {}
+        }
     }
     if connect && !proxy.is_direct() {
         let proxy = proxy.to_string();

@@ -84,6 +84,27 @@ pub enum FetchError {
         #[source]
         source: BoxError,
     },
+    /// The TLS handshake failed (the server does not speak TLS, or speaks
+    /// it wrongly).
+    #[error("net::ERR_SSL_PROTOCOL_ERROR: {url}")]
+    SslProtocolError {
+        /// The URL of the hop.
+        url: Url,
+        /// The TLS error.
+        #[source]
+        source: BoxError,
+    },
+    /// The server's certificate was refused (unknown issuer, expired,
+    /// wrong name...). Chromium splits this into several `ERR_CERT_*`
+    /// codes; the source says which.
+    #[error("net::ERR_CERT_INVALID: {url}")]
+    CertificateInvalid {
+        /// The URL of the hop.
+        url: Url,
+        /// The verifier's error.
+        #[source]
+        source: BoxError,
+    },
     /// The proxy could not be connected (refused, reset, unreachable, its
     /// name did not resolve, SOCKS handshake failed). When every proxy of
     /// the list failed this names the last one tried.
@@ -209,6 +230,8 @@ impl FetchError {
             Self::ConnectionReset { .. } => "ERR_CONNECTION_RESET",
             Self::ConnectionFailed { .. } => "ERR_CONNECTION_FAILED",
             Self::TimedOut { .. } => "ERR_TIMED_OUT",
+            Self::SslProtocolError { .. } => "ERR_SSL_PROTOCOL_ERROR",
+            Self::CertificateInvalid { .. } => "ERR_CERT_INVALID",
             Self::ProxyConnectionFailed { .. } => "ERR_PROXY_CONNECTION_FAILED",
             Self::TunnelConnectionFailed { .. } => "ERR_TUNNEL_CONNECTION_FAILED",
             Self::NoSupportedProxies { .. } => "ERR_NO_SUPPORTED_PROXIES",
@@ -236,6 +259,8 @@ impl FetchError {
             | Self::ConnectionReset { url, .. }
             | Self::ConnectionFailed { url, .. }
             | Self::TimedOut { url, .. }
+            | Self::SslProtocolError { url, .. }
+            | Self::CertificateInvalid { url, .. }
             | Self::ProxyConnectionFailed { url, .. }
             | Self::TunnelConnectionFailed { url, .. }
             | Self::NoSupportedProxies { url, .. }
