@@ -150,3 +150,29 @@ async fn methods_and_bodies_follow_fetch() {
     .await
     .unwrap();
 }
+
+/// The network layer under the pipeline (what an HTTP cache wraps): one
+/// exchange, no redirects followed, no cookies, no default headers.
+#[tokio::test]
+async fn the_network_layer_is_one_exchange() {
+    use sessionkit::fetch::Upstream;
+    timeout(TEST_TIMEOUT, async {
+        let origin = chain_server().await;
+        let session = session("network-layer");
+        let response = session.network().send(get(&origin.url("/set-then-go"))).await.unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.extensions().get::<UrlChain>(), None);
+        assert!(session.cookies().unwrap().is_empty());
+        let seen = origin.requests();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].header("user-agent"), None);
+
+        // Its errors are FetchErrors inside the BoxError.
+        session.enable_network_emulation(sessionkit::NetworkEmulation::offline());
+        let error = session.network().send(get(&origin.url("/"))).await.unwrap_err();
+        let error = error.downcast::<sessionkit::FetchError>().unwrap();
+        assert_eq!(error.net_error(), "ERR_INTERNET_DISCONNECTED");
+    })
+    .await
+    .unwrap();
+}
