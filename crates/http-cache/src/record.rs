@@ -153,6 +153,7 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    #[cfg_attr(not(feature = "sled"), allow(dead_code))]
     pub(crate) fn u8(&mut self) -> Result<u8, Error> {
         Ok(self.take(1)?[0])
     }
