@@ -53,7 +53,7 @@ Exit status: 0 success, 1 the operation failed, 2 bad input or usage.";
 #[command(
     name = "sessionkit",
     version,
-    about = "Resolve proxies, keep cookies and manage partitions of sessionkit sessions (Electron's session module in Rust)",
+    about = "Resolve proxies, keep cookies, fetch and manage partitions of sessionkit sessions (Electron's session module in Rust)",
     long_about = LONG_ABOUT,
     propagate_version = true
 )]

@@ -1,5 +1,6 @@
-//! The `sessionkit` command line: resolve proxies, keep cookies and manage
-//! the partitions of sessionkit sessions (Electron's `session` module in Rust).
+//! The `sessionkit` command line: resolve proxies, keep cookies, fetch
+//! through a session or serve it as a proxy, and manage the partitions of
+//! sessionkit sessions (Electron's `session` module in Rust).
 //!
 //! Run `sessionkit --help` for the commands. Exit status: 0 success, 1 the
 //! operation failed, 2 bad input or usage; every error is one `error: …`
