@@ -158,6 +158,11 @@ async fn errors_name_the_net_error() {
         let error =
             session.fetch(get("ftp://127.0.0.1/"), FetchOptions::default()).await.unwrap_err();
         assert!(error.is_invalid_input(), "{error}");
+        let error = session
+            .fetch(get("http://user:secret@127.0.0.1/"), FetchOptions::default())
+            .await
+            .unwrap_err();
+        assert!(error.is_invalid_input() && !error.to_string().contains("secret"), "{error}");
         let error = session.fetch(get("/relative"), FetchOptions::default()).await.unwrap_err();
         assert_eq!(error.net_error(), "ERR_INVALID_URL");
 

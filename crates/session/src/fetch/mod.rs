@@ -114,7 +114,7 @@ pub use redirect::{MAX_REDIRECTS, UrlChain};
 
 use crate::Session;
 
-/// The absolute `http:`/`https:` URL of a request URI.
+/// The absolute `http:`/`https:` URL of a request URI, without credentials.
 pub(crate) fn request_url(uri: &http::Uri) -> Result<Url, FetchError> {
     let text = uri.to_string();
     let invalid = |reason| FetchError::InvalidUrl { url: text.clone(), reason };
@@ -124,6 +124,17 @@ pub(crate) fn request_url(uri: &http::Uri) -> Result<Url, FetchError> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("the URL has no host"));
+    }
+    // Fetch's Request constructor refuses a URL with credentials; here
+    // they would otherwise turn into an Authorization header unasked.
+    if !url.username().is_empty() || url.password().is_some() {
+        // The error names the URL, never the password.
+        let mut shown = url.clone();
+        let _ = shown.set_password(None);
+        return Err(FetchError::InvalidUrl {
+            url: shown.into(),
+            reason: "the URL has credentials (user:password@)",
+        });
     }
     Ok(url)
 }
