@@ -129,7 +129,7 @@ pub(crate) fn request_url(uri: &http::Uri) -> Result<Url, FetchError> {
     // they would otherwise turn into an Authorization header unasked.
     if !url.username().is_empty() || url.password().is_some() {
         // The error names the URL, never the password.
-        let mut shown = url.clone();
+        let mut shown = url;
         let _ = shown.set_password(None);
         return Err(FetchError::InvalidUrl {
             url: shown.into(),
