@@ -95,7 +95,7 @@ impl Network {
                 // idle connection as the request went out. The client
                 // can't say whether the connection was reused, so this is
                 // limited to idempotent methods, once.
-                tracing::debug!(%url, error = %result.as_ref().err().map(ToString::to_string).unwrap_or_default(), "resending on a new connection");
+                tracing::debug!(%url, %error, "the connection closed under the request; resending");
                 outgoing = build_request(&url, &parts, &body, emulation.as_ref());
                 result = client.execute(outgoing).await;
             }
