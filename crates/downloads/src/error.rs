@@ -92,9 +92,38 @@ pub enum Error {
         /// The requested state.
         to: crate::state::State,
     },
+    /// A file operation failed.
+    #[error("{context}: {message}")]
+    Io {
+        /// What was being done, with the path.
+        context: String,
+        /// The I/O error's kind.
+        kind: std::io::ErrorKind,
+        /// The I/O error's message.
+        message: String,
+    },
+    /// A download record could not be read or written as JSON.
+    #[error("invalid download record: {0}")]
+    Record(String),
+    /// The record store failed.
+    #[error("download record store: {0}")]
+    Store(String),
+    /// A download request cannot be sent (bad URL scheme, bad header).
+    #[error("invalid download request: {0}")]
+    InvalidRequest(String),
+    /// Electron's `createInterruptedDownload` validation errors, with its messages.
+    #[error("{0}")]
+    InvalidInterruptedDownload(&'static str),
+    /// The manager was created outside a tokio runtime.
+    #[error("the download manager needs a tokio runtime")]
+    NoRuntime,
 }
 
 impl Error {
+    pub(crate) fn io(context: impl Into<String>, e: &std::io::Error) -> Self {
+        Self::Io { context: context.into(), kind: e.kind(), message: e.to_string() }
+    }
+
     pub(crate) fn header(
         header: &'static str,
         input: &[u8],

@@ -65,16 +65,35 @@
 
 pub mod content_disposition;
 pub mod content_range;
+mod driver;
 pub mod error;
+mod event;
+mod hasher;
 mod http_date;
+mod item;
+mod limiter;
+mod manager;
 pub mod naming;
 pub mod reason;
+pub mod record;
+mod request;
 pub mod response;
+mod restore;
 pub mod resume;
 pub mod state;
+pub mod transport;
 pub mod validators;
+mod writer;
 
 pub use error::{Error, HeaderErrorKind};
+pub use event::DownloadEvent;
+pub use item::DownloadItem;
+pub use manager::{
+    DownloadManager, InterruptedDownload, ManagerConfig, WillDownload, WillDownloadHandler,
+};
 pub use reason::InterruptReason;
+pub use record::{DownloadRecord, FileStore, MemoryStore, RecordState, RecordStore};
+pub use request::{DownloadRequest, parse_sha256_hex};
 pub use resume::{ResumeMode, RetryPolicy};
 pub use state::{ExternalState, State};
+pub use transport::{Body, BoxError, Transport};

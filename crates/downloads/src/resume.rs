@@ -54,6 +54,17 @@ impl ResumeMode {
     pub const fn restarts(self) -> bool {
         matches!(self, Self::ImmediateRestart | Self::UserRestart)
     }
+
+    /// The same mode, waiting for the user instead of resuming by itself (what
+    /// pausing does, and what an item restored after a restart gets).
+    #[must_use]
+    pub const fn requiring_user(self) -> Self {
+        match self {
+            Self::ImmediateContinue => Self::UserContinue,
+            Self::ImmediateRestart => Self::UserRestart,
+            other => other,
+        }
+    }
 }
 
 /// The base effect of a reason before the partial-file and attempt checks.
@@ -259,6 +270,9 @@ mod tests {
         assert!(!M::ImmediateRestart.keeps_partial_file() && !M::Invalid.keeps_partial_file());
         assert!(M::UserRestart.restarts() && !M::UserContinue.restarts());
         assert!(M::ImmediateRestart.is_automatic() && !M::UserContinue.is_automatic());
+        assert_eq!(M::ImmediateContinue.requiring_user(), M::UserContinue);
+        assert_eq!(M::ImmediateRestart.requiring_user(), M::UserRestart);
+        assert_eq!(M::Invalid.requiring_user(), M::Invalid);
         assert!(scheme_can_resume(&url::Url::parse("https://a/b").unwrap()));
         assert!(!scheme_can_resume(&url::Url::parse("ftp://a/b").unwrap()));
         assert!(!scheme_can_resume(&url::Url::parse("data:,x").unwrap()));
