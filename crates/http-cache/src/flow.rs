@@ -110,28 +110,79 @@ impl HttpCache {
             return self.store_response(&key, &request, response, sent_at, CacheStatus::Miss).await;
         };
         let now = self.inner.clock.now();
+        let headers = served_headers(&variant.judged, now);
         match mode {
             CacheMode::OnlyIfCached | CacheMode::ForceCache => {
-                serve(&variant, &request, served_headers(&variant.judged, now), CacheStatus::Hit)
+                self.serve_stored(
+                    &key,
+                    &variant,
+                    request,
+                    headers,
+                    CacheStatus::Hit,
+                    mode,
+                    upstream,
+                )
+                .await
             }
             CacheMode::NoCache => self.revalidate(&key, variant, request, upstream).await,
             _ if is_fresh_for(&variant.judged, request.headers(), now) => {
-                serve(&variant, &request, served_headers(&variant.judged, now), CacheStatus::Hit)
+                self.serve_stored(
+                    &key,
+                    &variant,
+                    request,
+                    headers,
+                    CacheStatus::Hit,
+                    mode,
+                    upstream,
+                )
+                .await
             }
             _ => {
                 let window = stale_while_revalidate(&variant.judged, request.headers());
                 if window.is_some_and(|w| staleness(&variant.judged, now) <= w)
                     && self.spawn_revalidation(&key, &variant, &request, &upstream)
                 {
-                    return serve(
-                        &variant,
-                        &request,
-                        served_headers(&variant.judged, now),
-                        CacheStatus::Stale,
-                    );
+                    return self
+                        .serve_stored(
+                            &key,
+                            &variant,
+                            request,
+                            headers,
+                            CacheStatus::Stale,
+                            mode,
+                            upstream,
+                        )
+                        .await;
                 }
                 self.revalidate(&key, variant, request, upstream).await
             }
+        }
+    }
+
+    /// Serves a stored variant; if its body file vanished between lookup and open
+    /// (evicted or replaced by another task), the request goes to the network as a
+    /// miss instead (or fails as one in `only-if-cached` mode).
+    #[allow(clippy::too_many_arguments)]
+    async fn serve_stored<U: Upstream>(
+        &self,
+        key: &str,
+        variant: &Variant,
+        request: Request<Bytes>,
+        headers: HeaderMap,
+        status: CacheStatus,
+        mode: CacheMode,
+        upstream: Arc<U>,
+    ) -> Result<Response<Body>, Error> {
+        match serve(variant, &request, headers, status) {
+            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                if mode == CacheMode::OnlyIfCached {
+                    return Err(Error::OnlyIfCachedMiss { url: request.uri().to_string() });
+                }
+                let sent_at = self.inner.clock.now();
+                let response = send(&*upstream, copy_request(&request)).await?;
+                self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+            }
+            other => other,
         }
     }
 

@@ -17,7 +17,7 @@ mod entry;
 mod options;
 mod sink;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,7 +63,7 @@ struct Table {
     blobs: HashMap<[u8; 32], (u64, usize)>,
     total: u64,
     /// Keys used since the last write of `used`.
-    dirty: Vec<String>,
+    dirty: HashSet<String>,
     last_flush: Option<SystemTime>,
 }
 
@@ -353,7 +353,7 @@ impl DiskStore {
             return Ok(());
         }
         let mut batch = sled::Batch::default();
-        for key in table.dirty.drain(..) {
+        for key in table.dirty.drain() {
             if let Some(meta) = table.entries.get(&key) {
                 batch.insert(key.as_bytes(), &secs(meta.last_used).to_be_bytes());
             }
@@ -391,7 +391,9 @@ impl Store for DiskStore {
             let mut table = self.lock();
             if let Some(meta) = table.entries.get_mut(key) {
                 meta.last_used = now;
-                table.dirty.push(key.to_owned());
+                if !table.dirty.contains(key) {
+                    table.dirty.insert(key.to_owned());
+                }
             }
             self.flush_uses(&mut table, false)?;
         }
@@ -411,6 +413,9 @@ impl Store for DiskStore {
         request: &HeaderMap,
         body: SinkOutput,
     ) -> Result<Arc<Variant>, Error> {
+        // Under the table lock: a concurrent clear() cannot move the blob directory
+        // between this rename and the record that names the file.
+        let mut table = self.lock();
         let body = match body {
             SinkOutput::Inline(bytes) => StoredBody::Inline(bytes),
             SinkOutput::Blob { tmp, hash, len } => {
@@ -429,7 +434,6 @@ impl Store for DiskStore {
             }
         };
         let new = StoredVariant { record, body };
-        let mut table = self.lock();
         let existing = self.read_entry(key)?;
         let (kept, _) =
             merged_variants(existing, new.clone(), request, |v| &v.record, self.max_variants);
