@@ -45,13 +45,20 @@ enum Signal {
     Cancel,
 }
 
-type Ctl = watch::Receiver<Control>;
+pub(crate) type Ctl = watch::Receiver<Control>;
 
 /// Runs an item until it is done. `wait_for_resume`: a restored item, which
 /// waits for `resume()` before its first request.
-pub(crate) async fn drive(item: Arc<ItemInner>, mgr: Arc<ManagerInner>, wait_for_resume: bool) {
-    let mut ctl = item.control.subscribe();
-    let mut seen_resume = ctl.borrow().resume_seq;
+///
+/// `ctl` is subscribed by the caller before the item is handed out, so a
+/// `resume()` called before this task first runs is not lost.
+pub(crate) async fn drive(
+    item: Arc<ItemInner>,
+    mgr: Arc<ManagerInner>,
+    mut ctl: Ctl,
+    wait_for_resume: bool,
+) {
+    let mut seen_resume = 0;
     let mut waiting = wait_for_resume;
     loop {
         if waiting {

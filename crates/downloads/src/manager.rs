@@ -259,7 +259,8 @@ impl DownloadManager {
     }
 
     fn spawn(&self, item: &DownloadItem, wait_for_resume: bool) {
-        let task = drive(item.inner.clone(), self.inner.clone(), wait_for_resume);
+        let ctl = item.inner.control.subscribe();
+        let task = drive(item.inner.clone(), self.inner.clone(), ctl, wait_for_resume);
         self.inner.runtime.spawn(task);
     }
 

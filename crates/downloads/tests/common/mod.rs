@@ -271,9 +271,16 @@ pub fn bytes(len: usize, seed: u64) -> Vec<u8> {
 
 /// Waits (at most 30 s) for the item to be done.
 pub async fn done(item: &DownloadItem) -> ExternalState {
-    tokio::time::timeout(Duration::from_secs(30), item.wait_done())
-        .await
-        .expect("download finished in time")
+    match tokio::time::timeout(Duration::from_secs(30), item.wait_done()).await {
+        Ok(state) => state,
+        Err(_) => panic!(
+            "download not done in 30 s: {} {:?} {:?} received {}",
+            item.internal_state(),
+            item.interrupt_reason(),
+            item.resume_mode(),
+            item.received_bytes()
+        ),
+    }
 }
 
 /// Waits (at most 30 s) until `f` holds.
