@@ -168,6 +168,16 @@ pub enum Error {
         /// The name as given.
         name: String,
     },
+    /// The HTTP cache could not be opened, read or cleared (the disk
+    /// cache's directory or index of a persistent partition).
+    #[error("HTTP cache {}: {source}", path.display())]
+    HttpCache {
+        /// The cache's directory (`<partition dir>/Cache`), empty in memory.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: sessionkit_http_cache::Error,
+    },
 }
 
 impl Error {

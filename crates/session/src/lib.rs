@@ -181,6 +181,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cache;
 mod cookies;
 mod data_dir;
 mod error;
@@ -195,6 +196,7 @@ mod spellchecker;
 mod storage;
 mod user_agent;
 
+pub use cache::CACHE_DIR_NAME;
 pub use cookies::{Cookies, DATABASE_DIR_NAME};
 pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
 pub use error::{Error, InUseBy};
@@ -216,6 +218,8 @@ pub use sessionkit_cookie_jar as cookie_jar;
 pub use sessionkit_cookie_jar::{
     Cookie, CookieContext, CookieDetails, CookieFilter, CookieJar, SameSite,
 };
+pub use sessionkit_http_cache as http_cache;
+pub use sessionkit_http_cache::{CacheStatus, HttpCache};
 pub use sessionkit_pac as pac;
 pub use sessionkit_proxy_rules as proxy_rules;
 pub use sessionkit_proxy_rules::{ProxyConfig, ProxyList, ProxyMode, ProxyRules};

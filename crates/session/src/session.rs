@@ -34,11 +34,19 @@ pub struct PartitionOptions {
     /// Electron has no such option (Chromium's `restore_old_session_cookies`
     /// is the nearest).
     pub persist_session_cookies: bool,
+    /// Whether the HTTP cache follows a shared cache's rules (RFC 9111:
+    /// `s-maxage` wins, `private` responses are not stored) instead of a
+    /// browser's private-cache rules (default `false`). For a session
+    /// served to many clients, as `sessionkit serve-proxy --shared-cache`
+    /// does.
+    ///
+    /// Electron has no such option: a browser's cache is private.
+    pub shared_cache: bool,
 }
 
 impl Default for PartitionOptions {
     fn default() -> Self {
-        Self { cache: true, persist_session_cookies: false }
+        Self { cache: true, persist_session_cookies: false, shared_cache: false }
     }
 }
 
@@ -60,6 +68,13 @@ impl PartitionOptions {
     #[must_use]
     pub fn persist_session_cookies(mut self, yes: bool) -> Self {
         self.persist_session_cookies = yes;
+        self
+    }
+
+    /// Sets [`PartitionOptions::shared_cache`].
+    #[must_use]
+    pub fn shared_cache(mut self, yes: bool) -> Self {
+        self.shared_cache = yes;
         self
     }
 }
@@ -106,10 +121,12 @@ pub(crate) struct Inner {
 /// Storage opened on first use, so a session that only resolves proxies
 /// writes nothing to disk.
 #[derive(Default)]
-struct Stores {
+pub(crate) struct Stores {
     cookies: Option<CookieStore>,
     /// The session's sled database, shared by every concern (one tree each).
     db: Option<sled::Db>,
+    /// The HTTP cache (see http_cache.rs), opened on first use.
+    pub(crate) http_cache: Option<sessionkit_http_cache::HttpCache>,
 }
 
 struct NetSettings {
@@ -427,6 +444,10 @@ impl Session {
     /// path); domain cookies (`Domain=example.com`) are kept, even for
     /// `https://example.com`.
     ///
+    /// The HTTP cache is not touched, as in Electron, whose storage kinds
+    /// do not include it (`cachestorage` is the Cache API of pages):
+    /// [`clear_cache`](Self::clear_cache) empties it.
+    ///
     /// Electron: `ses.clearStorageData({ origin, storages })`.
     ///
     /// # Errors
@@ -461,7 +482,7 @@ impl Session {
         self.inner.spellchecker.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn lock_stores(&self) -> MutexGuard<'_, Stores> {
+    pub(crate) fn lock_stores(&self) -> MutexGuard<'_, Stores> {
         // Stores are replaced whole, never left half-built.
         self.inner.stores.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Origin, TEST_TIMEOUT, body_bytes, dead_port, get, reply, session};
+use common::{Origin, TEST_TIMEOUT, body_bytes, dead_port, get, reply, session, session_with};
 use sessionkit::{CacheMode, CookieContext, Credentials, FetchError, FetchOptions};
 use tokio::time::timeout;
 
@@ -111,7 +111,8 @@ async fn lax_cookies_stay_home_on_cross_site_subresources() {
 async fn cache_modes_without_a_cache() {
     timeout(TEST_TIMEOUT, async {
         let origin = echo_server().await;
-        let session = session("headers-cache");
+        let session =
+            session_with("headers-cache", sessionkit::PartitionOptions::new().cache(false));
         let text = fetch_text(
             &session,
             get(&origin.url("/")),

@@ -7,13 +7,17 @@
 //!    (with Chromium's `q=` weights) unless the request has them; the
 //!    jar's `Cookie` header for the hop's URL and same-site context; the
 //!    headers of the [`CacheMode`].
-//! 2. *(the HTTP cache slots in here, wrapping the network layer through
-//!    the [`Upstream`] trait)*
+//! 2. **HTTP cache** (when the partition has one, see
+//!    [`Session::http_cache`](crate::Session::http_cache)): fresh hits
+//!    served, stale entries revalidated, responses stored, per the
+//!    [`CacheMode`]; it reaches the network through the [`Upstream`]
+//!    trait, so cache hits are never throttled by the emulation.
 //! 3. **Network** ([`Network`]): `resolve_proxy` for the URL (PAC
 //!    included), the proxy list walked with fall-back, the
 //!    [`NetworkEmulation`] in force, one exchange on a pooled connection
 //!    (one pool per proxy entry, the session's caching resolver).
-//! 4. **Response**: every `Set-Cookie` stored as from the hop's URL, then
+//! 4. **Response**: every `Set-Cookie` of a network response stored as
+//!    from the hop's URL (never those of a response the cache served), then
 //!    redirects per the Fetch standard ([`RedirectMode`], [`MAX_REDIRECTS`],
 //!    the [`UrlChain`] in the response's extensions).
 //!
@@ -70,8 +74,9 @@
 //!
 //! # Deviation
 //!
-//! * No HTTP cache yet: [`CacheMode`] only sets request headers and
-//!   `only-if-cached` always misses.
+//! * A session without a cache (`PartitionOptions { cache: false }`):
+//!   [`CacheMode`] only sets request headers and `only-if-cached` always
+//!   misses.
 //! * QUIC proxy entries are skipped.
 //! * [`Session::close_all_connections`](crate::Session::close_all_connections)
 //!   drops idle pooled connections; requests in flight finish (Electron
@@ -87,6 +92,7 @@
 
 mod bad_proxies;
 mod body;
+mod cached;
 mod classify;
 mod dns;
 mod emulation;
@@ -99,6 +105,8 @@ mod session_api;
 mod shaper;
 mod site;
 pub(crate) mod stack;
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, header};
@@ -148,11 +156,11 @@ fn from_upstream(url: &Url, error: BoxError) -> FetchError {
     }
 }
 
-/// Runs the pipeline over `upstream` (the session's network, later its
-/// cache in front of it).
-pub(crate) async fn run<U: Upstream>(
+/// Runs the pipeline over `upstream` (the session's network), with the
+/// session's HTTP cache in front of it when it has one.
+pub(crate) async fn run<U: Upstream + 'static>(
     session: &Session,
-    upstream: &U,
+    upstream: Arc<U>,
     request: http::Request<Bytes>,
     options: &FetchOptions,
 ) -> Result<http::Response<Body>, FetchError> {
@@ -176,12 +184,17 @@ pub(crate) async fn run<U: Upstream>(
     let accept_languages = session.accept_languages();
     let mut chain = vec![url.clone()];
 
-    loop {
-        if options.cache == CacheMode::OnlyIfCached {
-            // No cache yet, so every lookup misses; Fetch makes a miss in
-            // this mode a network error and never goes to the network.
-            return Err(FetchError::CacheMiss { url });
+    let cache = match session.http_cache() {
+        Ok(cache) => cache,
+        Err(error) => {
+            // Chromium goes on without its cache when the backend can't be
+            // created; the next request tries to open it again.
+            tracing::warn!(%error, "the HTTP cache is unavailable; fetching without it");
+            None
         }
+    };
+
+    loop {
         let context = site::cookie_context(&url, &method, options);
         let mut hop_headers = headers.clone();
         headers::apply(
@@ -204,16 +217,32 @@ pub(crate) async fn run<U: Upstream>(
         *hop.uri_mut() = uri;
         *hop.headers_mut() = hop_headers;
 
-        let mut response = upstream.send(hop).await.map_err(|e| from_upstream(&url, e))?;
-
-        if let Some(jar) = &jar {
-            let lines = response
-                .headers()
-                .get_all(header::SET_COOKIE)
-                .iter()
-                .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok());
-            jar.set_cookies_from_response(&url, lines, &context);
-        }
+        let mut response = match &cache {
+            // The cache stores the cookies of what the network answers and
+            // never those of what it serves itself (see cached.rs).
+            Some(cache) => {
+                let network = cached::HopUpstream {
+                    network: upstream.clone(),
+                    jar: jar.clone(),
+                    url: url.clone(),
+                    context,
+                };
+                cached::fetch(cache, hop, options, network).await?
+            }
+            None => {
+                if options.cache == CacheMode::OnlyIfCached {
+                    // Without a cache every lookup misses; Fetch makes a
+                    // miss in this mode a network error and never goes to
+                    // the network.
+                    return Err(FetchError::CacheMiss { url });
+                }
+                let response = upstream.send(hop).await.map_err(|e| from_upstream(&url, e))?;
+                if let Some(jar) = &jar {
+                    cached::store_cookies(jar, &url, response.headers(), &context);
+                }
+                response
+            }
+        };
 
         // Chromium treats a 3xx as a redirect only when it has a Location.
         let next = if redirect::is_redirect_status(response.status()) {

@@ -37,12 +37,14 @@ pub enum Credentials {
 
 /// How the request uses the HTTP cache.
 ///
-/// Fetch: a request's *cache mode*. Until the session has an HTTP cache,
-/// the modes only change the request headers, as the Fetch standard's
-/// HTTP-network-or-cache fetch does: `no-store` and `reload` add
+/// Fetch: a request's *cache mode*; Electron: `net.request({ cache })`.
+/// The session's cache acts on it (see each mode). Whether or not there is
+/// a cache, the request headers change as the Fetch standard's
+/// HTTP-network-or-cache fetch (and Chromium's cache, for its bypass and
+/// validate flags) makes them: `no-store` and `reload` add
 /// `Pragma: no-cache` and `Cache-Control: no-cache`, `no-cache` adds
-/// `Cache-Control: max-age=0` (each only when the request has none), and
-/// `only-if-cached` always misses with
+/// `Cache-Control: max-age=0` (each only when the request has none). A
+/// session without a cache misses every `only-if-cached` request with
 /// [`FetchError::CacheMiss`](crate::fetch::FetchError::CacheMiss).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]

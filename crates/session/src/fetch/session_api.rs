@@ -9,9 +9,11 @@ use crate::fetch::{
 
 impl Session {
     /// Sends `request` through the session's pipeline — default headers,
-    /// cookies, proxies, network emulation, redirects — and returns the
-    /// response once its head has arrived; the body streams.
+    /// cookies, HTTP cache, proxies, network emulation, redirects — and
+    /// returns the response once its head has arrived; the body streams.
     ///
+    /// The response's extensions hold its
+    /// [`CacheStatus`](crate::CacheStatus) when the session has a cache.
     /// The request's URI must be an absolute `http:` or `https:` URL. The
     /// response's extensions hold its [`UrlChain`](crate::fetch::UrlChain).
     /// Bodies are passed as the server sent them: nothing is decompressed.
@@ -32,7 +34,7 @@ impl Session {
         let (mut parts, body) = request.into_parts();
         parts.method = normalize_method(parts.method);
         let request = http::Request::from_parts(parts, body);
-        run(self, &self.network(), request, &options).await
+        run(self, std::sync::Arc::new(self.network()), request, &options).await
     }
 
     /// The session's network layer (no cookies, default headers or

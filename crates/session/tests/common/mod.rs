@@ -336,10 +336,15 @@ impl Sink {
 
 /// A fresh in-memory session of its own.
 pub fn session(name: &str) -> sessionkit::Session {
+    session_with(name, sessionkit::PartitionOptions::default())
+}
+
+/// [`session`] with options (e.g. `cache: false`).
+pub fn session_with(name: &str, options: sessionkit::PartitionOptions) -> sessionkit::Session {
     let dir = std::env::temp_dir().join("sessionkit-fetch-tests");
     sessionkit::Sessions::new(dir)
         .unwrap()
-        .from_partition(&format!("{name}-{}", std::process::id()), Default::default())
+        .from_partition(&format!("{name}-{}", std::process::id()), options)
         .unwrap()
 }
 
