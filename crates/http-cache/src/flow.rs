@@ -363,13 +363,39 @@ impl HttpCache {
             let got = sink.abandon()?;
             return Ok(tagged(Response::from_parts(head, full(got)), status));
         }
-        let output = sink.finish()?;
         record.body_len = len;
-        let variant = self.inner.store.commit(key, record, request.headers(), output)?;
+        let variant = self.publish(key, record, request.headers(), sink).await?;
         drop(_writer);
         // A network response goes out with the origin's fields (minus hop-by-hop
         // ones, since the body is now whole), without an Age of our own.
         serve(&variant, request, to_map(&variant.judged.record.headers), status)
+    }
+}
+
+impl HttpCache {
+    /// Finishes the body and commits the variant. A store that syncs files does it
+    /// on tokio's blocking pool (as Chromium does its cache I/O off the network
+    /// thread), so a slow fsync never stalls other requests.
+    async fn publish(
+        &self,
+        key: &str,
+        record: crate::record::StoredResponse,
+        request: &HeaderMap,
+        sink: Box<dyn crate::store::BodySink>,
+    ) -> Result<Arc<Variant>, Error> {
+        let cache = self.clone();
+        let (key, request) = (key.to_owned(), request.clone());
+        let work = move || {
+            let output = sink.finish()?;
+            cache.inner.store.commit(&key, record, &request, output)
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if self.inner.store.syncs_files() => runtime
+                .spawn_blocking(work)
+                .await
+                .map_err(|e| Error::Io(std::io::Error::other(e)))?,
+            _ => work(),
+        }
     }
 }
 

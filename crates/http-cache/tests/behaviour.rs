@@ -440,3 +440,41 @@ async fn relative_uri_is_a_typed_error() {
     let req = CacheRequest::new(Request::get("/relative").body(Bytes::new()).unwrap());
     assert!(matches!(cache.fetch(req, origin).await, Err(Error::InvalidRequest { .. })));
 }
+
+#[tokio::test]
+async fn shared_cache_rules_are_opt_in() {
+    let origin = Origin::new(|req, _| {
+        let cc = if req.uri().path() == "/private" {
+            "private, max-age=100"
+        } else {
+            "max-age=0, s-maxage=100"
+        };
+        ok(200, &[("cache-control", cc)], "s")
+    });
+    let clock = sessionkit_http_cache::ManualClock::new(start());
+    let private = HttpCache::builder().clock(clock.clone()).in_memory(MIB);
+    let shared = HttpCache::builder().clock(clock.clone()).shared(true).in_memory(MIB);
+    for cache in [&private, &shared] {
+        for path in ["/private", "/smaxage"] {
+            fetch(cache, get(&format!("http://o.test{path}")), &origin).await;
+        }
+    }
+    let status = |cache: &HttpCache, path: &'static str| {
+        let (cache, origin) = (cache.clone(), origin.clone());
+        async move { fetch(&cache, get(&format!("http://o.test{path}")), &origin).await.cache }
+    };
+    // A browser keeps `private` responses and ignores s-maxage; a proxy does the opposite.
+    assert_eq!(status(&private, "/private").await, CacheStatus::Hit);
+    assert_ne!(status(&private, "/smaxage").await, CacheStatus::Hit);
+    assert_eq!(status(&shared, "/private").await, CacheStatus::Miss);
+    assert_eq!(status(&shared, "/smaxage").await, CacheStatus::Hit);
+}
+
+#[test]
+fn fetch_future_is_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let cache = HttpCache::in_memory(MIB);
+    let origin = Origin::new(|_, _| ok(200, &[], ""));
+    let future = cache.fetch(get(URL), origin);
+    assert_send(&future);
+}

@@ -89,6 +89,10 @@ pub(crate) trait Store: Send + Sync + 'static {
     fn size(&self) -> u64;
     /// The largest body accepted: Chromium limits one entry to 1/8 of the cache.
     fn max_entry_size(&self) -> u64;
+    /// Whether publishing syncs files (and so belongs off the async threads).
+    fn syncs_files(&self) -> bool {
+        false
+    }
 }
 
 /// The variant list after publishing `new` for a request with headers `request`.

@@ -507,6 +507,10 @@ impl Store for DiskStore {
     fn max_entry_size(&self) -> u64 {
         self.max_bytes / 8
     }
+
+    fn syncs_files(&self) -> bool {
+        true
+    }
 }
 
 impl Drop for DiskStore {
