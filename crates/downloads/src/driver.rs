@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 use url::Url;
 
+use crate::batch::Batcher;
 use crate::hasher::Hasher;
 use crate::item::{Control, DownloadItem, ItemInner};
 use crate::manager::{ManagerInner, WillDownload};
@@ -28,9 +29,6 @@ use crate::state::State;
 use crate::transport::{Body, BoxError};
 use crate::validators::{Validators, resume_request_headers};
 use crate::writer::{Checkpoints, Writer};
-
-/// Received chunks are handed to the writer in batches of about this size.
-const BATCH_BYTES: usize = 1 << 20;
 
 /// How an attempt ended.
 enum End {
@@ -551,8 +549,7 @@ async fn stream(
         }
         _ => Output::Discard { sha: expected.map(|_| Sha256::new()) },
     };
-    let mut batch: Vec<Bytes> = Vec::new();
-    let mut batch_len = 0usize;
+    let mut batch = Batcher::new(matches!(out, Output::File { .. }));
     let mut written = start;
     let mut got = 0u64;
     let interval = mgr.config.update_interval;
@@ -563,7 +560,7 @@ async fn stream(
             break End::Cancelled;
         }
         if ctl.borrow().paused {
-            if let Err(r) = flush(&mut out, &mut batch, &mut batch_len, &mut written).await {
+            if let Err(r) = flush(&mut out, &mut batch, &mut written).await {
                 break End::Interrupted(r);
             }
             if let Output::File { writer, .. } = &out
@@ -614,10 +611,8 @@ async fn stream(
         let n = data.len();
         got += n as u64;
         let received = item.received.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        batch_len += n;
-        batch.push(data);
-        if batch_len >= BATCH_BYTES
-            && let Err(r) = flush(&mut out, &mut batch, &mut batch_len, &mut written).await
+        if batch.push(data)
+            && let Err(r) = flush(&mut out, &mut batch, &mut written).await
         {
             break End::Interrupted(r);
         }
@@ -672,7 +667,7 @@ async fn stream(
             End::Cancelled
         }
         End::Interrupted(reason) => {
-            let flushed = flush(&mut out, &mut batch, &mut batch_len, &mut written).await;
+            let flushed = flush(&mut out, &mut batch, &mut written).await;
             let kept = match out {
                 Output::File { writer, .. } => writer.close(mgr.store.is_some()).await.ok(),
                 Output::Discard { .. } => Some(0),
@@ -689,7 +684,7 @@ async fn stream(
             }
         }
         End::Complete => {
-            if let Err(r) = flush(&mut out, &mut batch, &mut batch_len, &mut written).await {
+            if let Err(r) = flush(&mut out, &mut batch, &mut written).await {
                 return End::Interrupted(r);
             }
             match out {
@@ -710,18 +705,15 @@ async fn stream(
 
 async fn flush(
     out: &mut Output,
-    batch: &mut Vec<Bytes>,
-    batch_len: &mut usize,
+    batch: &mut Batcher,
     written: &mut u64,
 ) -> Result<(), InterruptReason> {
-    if batch.is_empty() {
+    if batch.len() == 0 {
         return Ok(());
     }
-    let full = std::mem::take(batch);
     let offset = *written;
-    *written += *batch_len as u64;
-    *batch_len = 0;
-    out.push(offset, full).await
+    *written += batch.len() as u64;
+    out.push(offset, batch.take()).await
 }
 
 /// Waits while paused; `false` when cancelled.

@@ -1,8 +1,7 @@
-//! Electron's `DownloadItem`, rebuilt on Chromium's rules: the **pure core**.
+//! Electron's `DownloadItem`, rebuilt on Chromium's rules.
 //!
-//! This crate decides; it does no I/O. Everything here is a function of its inputs,
-//! so a streaming driver (coming next, with tokio and reqwest) and the `sessionkit`
-//! facade can call it, and tests and fuzzers can run it without a network:
+//! Two layers. The **pure core** decides and does no I/O, so tests and fuzzers
+//! run it without a network:
 //!
 //! | module | decides |
 //! |---|---|
@@ -15,7 +14,57 @@
 //! | [`resume`] | the resume mode after an interruption, and backoff for automatic resumes |
 //! | [`state`] | the item's state machine and Electron's external state |
 //!
-//! # Example
+//! The **I/O layer** on tokio drives it: a [`DownloadManager`] (Electron: the
+//! session's download side) starts downloads from a URL or an `http::Request`
+//! through a [`Transport`] (the `sessionkit` facade passes its own cookie and
+//! proxy pipeline; the `reqwest` feature adapts a `reqwest::Client`), and hands
+//! out [`DownloadItem`]s with Electron's methods and `updated`/`done` events.
+//! Bytes stream to `<target>.part` on a writer thread with large vectored
+//! writes, renamed on completion; an optional SHA-256 is computed off the write
+//! path. With a [`RecordStore`] ([`MemoryStore`], [`FileStore`], or
+//! `record::SledStore` with the `sled` feature) each download keeps a small
+//! [`DownloadRecord`], written only after the bytes it describes were synced;
+//! [`DownloadManager::restore`] brings downloads back after a crash.
+//!
+//! # Example: the I/O layer
+//!
+//! Any HTTP stack fits behind [`Transport`]; this one answers from memory.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use http_body_util::{BodyExt, Full};
+//! use sessionkit_downloads::{Body, BoxError, DownloadManager, DownloadRequest, ExternalState, ManagerConfig, Transport};
+//!
+//! struct Memory;
+//! impl Transport for Memory {
+//!     async fn send(&self, _req: http::Request<Bytes>) -> Result<http::Response<Body>, BoxError> {
+//!         let body = Full::new(Bytes::from_static(b"hello")).map_err(|e| match e {}).boxed();
+//!         Ok(http::Response::builder()
+//!             .header("Content-Length", "5")
+//!             .header("Content-Disposition", "attachment; filename=greeting.txt")
+//!             .header("ETag", "\"v1\"")
+//!             .body(body)?)
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! rt.block_on(async {
+//!     let manager = DownloadManager::new(Memory, ManagerConfig::new(dir.path()))?;
+//!     let url = url::Url::parse("https://example.com/download?id=1")?;
+//!     let item = manager.download(DownloadRequest::new(url).header("X-App", "demo")?)?;
+//!     assert_eq!(item.wait_done().await, ExternalState::Completed);
+//!     assert_eq!(item.filename(), "greeting.txt");
+//!     assert_eq!(item.etag().as_deref(), Some("\"v1\""));
+//!     assert_eq!(std::fs::read(dir.path().join("greeting.txt"))?, b"hello");
+//!     Ok::<(), Box<dyn std::error::Error>>(())
+//! })?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Example: the pure core
 //!
 //! ```
 //! use sessionkit_downloads::naming::suggested_file_name;
@@ -60,9 +109,20 @@
 //!   time-stamped name after `(100)`.
 //! - [`content_disposition`]: no NFC normalisation, WHATWG charset labels, and
 //!   windows-1252 as the default charset for raw 8-bit bytes.
+//! - A connection lost before the announced `Content-Length` never completes the
+//!   download: without strong validators Chromium keeps the short file as
+//!   complete; we interrupt with `SERVER_CONTENT_LENGTH_MISMATCH`, whose resume
+//!   mode then restarts from zero.
+//! - A file that fails the caller's expected SHA-256 is interrupted for good with
+//!   `FILE_SECURITY_CHECK_FAILED` (Chromium has no such check).
+//! - The partial file is `<target>.part` (Chrome: `.crdownload`; Electron writes
+//!   straight to the target), and names are uniquified like Chrome, not Electron.
+//! - Items restored after a restart always wait for `resume()`, even when their
+//!   reason would allow an automatic resume.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod batch;
 pub mod content_disposition;
 pub mod content_range;
 mod driver;
