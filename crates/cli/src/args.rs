@@ -113,6 +113,10 @@ pub(crate) enum Command {
     /// session (forward, or reverse with --upstream)
     #[command(long_about = get::SERVE_PROXY_LONG_ABOUT)]
     ServeProxy(ServeProxyArgs),
+    /// The session's HTTP cache (Electron's ses.getCacheSize and
+    /// ses.clearCache)
+    #[command(subcommand)]
+    Cache(CacheCommand),
 }
 
 /// `sessionkit proxy …`
@@ -193,6 +197,16 @@ pub(crate) struct ResolveArgs {
     /// The URL a request would go to.
     #[arg(value_name = "URL", help = "The URL a request would go to, e.g. https://example.com/")]
     pub(crate) url: String,
+}
+
+/// `sessionkit cache …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum CacheCommand {
+    /// Print the bytes the cache holds, bodies and records (Electron's
+    /// ses.getCacheSize()); 0 for an empty cache
+    Size,
+    /// Empty the cache (Electron's ses.clearCache())
+    Clear,
 }
 
 /// `sessionkit partitions …`

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Spell(command) => commands::spell::run(&cli.global, command),
         Command::Get(args) => commands::get::run(&cli.global, args),
         Command::ServeProxy(args) => commands::serve_proxy::run(&cli.global, args),
+        Command::Cache(command) => commands::cache::run(&cli.global, command),
     };
     match result {
         Ok(()) | Err(WriteError::Closed) => ExitCode::SUCCESS,

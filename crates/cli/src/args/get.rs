@@ -117,9 +117,8 @@ pub(crate) struct ServeProxyArgs {
     pub(crate) cookies: bool,
 
     /// Let the partition's HTTP cache act as a shared cache (RFC 9111's
-    /// rules for proxies) instead of a private one. The pipeline has no
-    /// HTTP cache yet, so today every response passes through uncached
-    /// either way
+    /// rules for proxies: s-maxage wins, private responses are not stored)
+    /// instead of a browser's private cache
     #[arg(long)]
     pub(crate) shared_cache: bool,
 }

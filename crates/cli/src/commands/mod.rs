@@ -1,6 +1,7 @@
 //! One module per subcommand; each parses its input, calls the libraries and
 //! prints.
 
+pub(crate) mod cache;
 pub(crate) mod cookies;
 pub(crate) mod get;
 pub(crate) mod net;

@@ -13,7 +13,15 @@ use crate::output;
 /// The session of `--partition`; session cookies last between runs, as in
 /// the `cookies` commands, so `get` keeps a login like curl's cookie jar.
 pub(crate) fn open_session(global: &GlobalArgs) -> Result<Session, Failure> {
-    let options = PartitionOptions::new().persist_session_cookies(true);
+    open_session_with(global, PartitionOptions::new())
+}
+
+/// [`open_session`] with more options (`serve-proxy --shared-cache`).
+pub(crate) fn open_session_with(
+    global: &GlobalArgs,
+    options: PartitionOptions,
+) -> Result<Session, Failure> {
+    let options = options.persist_session_cookies(true);
     Ok(sessions(global)?.from_partition(&global.partition, options)?)
 }
 

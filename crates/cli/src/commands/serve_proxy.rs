@@ -1,6 +1,7 @@
 //! `sessionkit serve-proxy`: an HTTP/1.1 proxy in front of the session's
 //! pipeline.
 
+mod flush_body;
 mod handler;
 mod hop_headers;
 mod tunnel;
@@ -14,7 +15,9 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use crate::args::{GlobalArgs, ServeProxyArgs};
-use crate::commands::net::{open_session, runtime};
+use sessionkit::PartitionOptions;
+
+use crate::commands::net::{open_session_with, runtime};
 use crate::failure::Failure;
 use crate::output::{self, WriteError};
 
@@ -23,14 +26,10 @@ use handler::Proxy;
 /// Binds, prints the address and serves until the process is stopped.
 pub(crate) fn run(global: &GlobalArgs, args: &ServeProxyArgs) -> Result<(), WriteError> {
     let upstream = args.upstream.as_deref().map(parse_upstream).transpose()?;
-    let session = open_session(global)?;
-    if args.shared_cache {
-        // Accepted now so scripts written for the cached pipeline run;
-        // there is nothing to configure until the cache is in it.
-        tracing::info!(
-            "--shared-cache: the pipeline has no HTTP cache yet; responses pass uncached"
-        );
-    }
+    // A proxy serving many clients may opt into a shared cache's rules;
+    // the partition's cache is private (a browser's) otherwise.
+    let session =
+        open_session_with(global, PartitionOptions::new().shared_cache(args.shared_cache))?;
     let proxy = Arc::new(Proxy::new(session, upstream, args.cookies));
     let rt = runtime(2)?;
     rt.block_on(async {
@@ -55,7 +54,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &ServeProxyArgs) -> Result<(), Writ
             tokio::spawn(async move {
                 let service = service_fn(move |request| {
                     let proxy = proxy.clone();
-                    async move { proxy.handle(request).await }
+                    async move {
+                        let response = proxy.handle(request).await;
+                        response.map(|r| r.map(flush_body::FlushBeforeError::new))
+                    }
                 });
                 let connection = http1::Builder::new()
                     .timer(TokioTimer::new())
