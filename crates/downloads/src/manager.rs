@@ -432,6 +432,9 @@ impl DownloadManager {
             start_time,
             end_time: 0.0,
         };
-        self.restore_record(record)
+        let item = self.restore_record(record)?;
+        // Electron emits will-download for these items too.
+        let _ = self.inner.events.send(DownloadEvent::Created(item.clone()));
+        Ok(item)
     }
 }

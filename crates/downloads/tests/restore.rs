@@ -7,11 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{File, HyperTransport, Server, bytes, done, until};
+use common::{File, HyperTransport, Server, bytes, done, drain, until};
 use sessionkit_downloads::{
-    DownloadManager, DownloadRecord, DownloadRequest, Error, ExternalState, FileStore,
-    InterruptReason, InterruptedDownload, ManagerConfig, MemoryStore, RecordState, RecordStore,
-    ResumeMode, RetryPolicy,
+    DownloadEvent, DownloadManager, DownloadRecord, DownloadRequest, Error, ExternalState,
+    FileStore, InterruptReason, InterruptedDownload, ManagerConfig, MemoryStore, RecordState,
+    RecordStore, ResumeMode, RetryPolicy,
 };
 use sha2::{Digest, Sha256};
 
@@ -226,7 +226,12 @@ async fn create_interrupted_download_validates_like_electron_and_resumes() {
     std::fs::write(dir.path().join("f"), &body[..60_000]).unwrap();
     opts.offset = 60_000;
     opts.etag = Some("\"e\"".into());
+    let mut events = m.subscribe();
     let item = m.create_interrupted_download(opts).unwrap();
+    assert!(
+        matches!(drain(&mut events).first(), Some(DownloadEvent::Created(i)) if i.id() == item.id())
+    );
+    assert!(!dir.path().join("f").exists(), "the partial bytes moved to f.part");
     assert_eq!(item.state(), ExternalState::Interrupted);
     assert_eq!(item.received_bytes(), 60_000);
     assert_eq!(item.total_bytes(), Some(150_000));
