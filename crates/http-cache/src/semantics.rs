@@ -99,6 +99,9 @@ fn lowercase_field(map: &mut HeaderMap, name: &HeaderName) {
 
 fn normalised_response(list: &[(HeaderName, HeaderValue)]) -> HeaderMap {
     let mut map = to_map(list);
+    // RFC 9111 lets a shared cache store a response with Set-Cookie; the crate
+    // refuses it in shared mode unless `public`. Cookies never change freshness.
+    map.remove(header::SET_COOKIE);
     lowercase_field(&mut map, &header::CACHE_CONTROL);
     lowercase_field(&mut map, &header::PRAGMA);
     // Age: RFC 9111 §5.1 — use the first member of a list; ignore an invalid value.
@@ -236,12 +239,20 @@ pub(crate) fn record_for(
     if let Some(hash) = uri.find('#') {
         uri.truncate(hash);
     }
+    let mut request_headers = nominated(&request.headers, &vary);
+    // A shared cache must know that the request was authenticated (RFC 9111 §3.5);
+    // the credentials themselves are not kept unless `Vary` names them.
+    if request.headers.contains_key(header::AUTHORIZATION)
+        && !request_headers.iter().any(|(n, _)| n == header::AUTHORIZATION)
+    {
+        request_headers.push((header::AUTHORIZATION, HeaderValue::from_static("redacted")));
+    }
     StoredResponse {
         status: response.status,
         headers: without_hop_by_hop(&response.headers),
         request_method: request.method.clone(),
         request_uri: uri,
-        request_headers: nominated(&request.headers, &vary),
+        request_headers,
         request_time,
         response_time,
         body_len,
@@ -262,20 +273,28 @@ pub(crate) fn served_headers(judged: &Judged, now: SystemTime) -> HeaderMap {
     map
 }
 
-/// Fields a 304 never changes in the stored response: the stored body's framing
-/// and coding (RFC 9111 §3.2 names Content-Length; the others describe the stored
-/// bytes too).
-const NOT_UPDATED_BY_304: [HeaderName; 3] =
-    [header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::CONTENT_RANGE];
+/// Fields a 304 never changes in the stored response: the stored body's framing,
+/// coding and digest (RFC 9111 §3.2 names Content-Length; the others describe the
+/// stored bytes too).
+const NOT_UPDATED_BY_304: [HeaderName; 4] = [
+    header::CONTENT_LENGTH,
+    header::CONTENT_ENCODING,
+    header::CONTENT_RANGE,
+    HeaderName::from_static("content-md5"),
+];
 
 /// RFC 9111 §3.2 / §4.3.4: every field of the 304 replaces all stored lines of that
-/// name; repeated lines of the 304 are kept as they came.
+/// name; repeated lines of the 304 are kept as they came; the stored `Age` goes, since
+/// the response is now as old as the 304.
 pub(crate) fn merge_not_modified(stored: &HeaderList, not_modified: &HeaderMap) -> HeaderList {
     let fresh = without_hop_by_hop(not_modified);
     let replaced = |name: &HeaderName| {
         !NOT_UPDATED_BY_304.contains(name) && fresh.iter().any(|(n, _)| n == name)
     };
-    let mut out: HeaderList = stored.iter().filter(|(n, _)| !replaced(n)).cloned().collect();
+    // The stored Age described the old response's trip; the 304 is the new one
+    // (its own Age, if any, comes in with the other fields).
+    let mut out: HeaderList =
+        stored.iter().filter(|(n, _)| !replaced(n) && n != header::AGE).cloned().collect();
     out.extend(fresh.into_iter().filter(|(n, _)| !NOT_UPDATED_BY_304.contains(n)));
     out
 }
@@ -424,6 +443,7 @@ mod tests {
     fn merge_replaces_all_lines_and_keeps_length() {
         let stored = record(&[
             ("content-length", "3"),
+            ("age", "100"),
             ("x-a", "1"),
             ("x-a", "2"),
             ("set-cookie", "keep=1"),

@@ -478,3 +478,36 @@ fn fetch_future_is_send() {
     let future = cache.fetch(get(URL), origin);
     assert_send(&future);
 }
+
+#[tokio::test]
+async fn shared_cache_stores_set_cookie_but_not_authenticated_responses() {
+    let clock = sessionkit_http_cache::ManualClock::new(start());
+    let shared = HttpCache::builder().clock(clock).shared(true).in_memory(MIB);
+    let origin = Origin::new(|_, _| {
+        ok(200, &[("cache-control", "max-age=100"), ("set-cookie", "a=1")], "c")
+    });
+    fetch(&shared, get("http://o.test/cookie"), &origin).await;
+    assert_eq!(fetch(&shared, get("http://o.test/cookie"), &origin).await.cache, CacheStatus::Hit);
+    let auth = || get_with("http://o.test/auth", &[("authorization", "Basic eDp5")]);
+    fetch(&shared, auth(), &origin).await;
+    assert_eq!(fetch(&shared, auth(), &origin).await.cache, CacheStatus::Miss);
+}
+
+#[tokio::test]
+async fn not_modified_never_rewrites_the_body_digest_or_length() {
+    let (cache, clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|_, n| match n {
+        0 => ok(
+            200,
+            &[("cache-control", "max-age=1"), ("etag", "\"e\""), ("content-md5", "old")],
+            "abc",
+        ),
+        _ => ok(304, &[("etag", "\"e\""), ("content-md5", "new"), ("content-length", "99")], ""),
+    });
+    fetch(&cache, get(URL), &origin).await;
+    clock.advance(Duration::from_secs(5));
+    let got = fetch(&cache, get(URL), &origin).await;
+    assert_eq!(got.cache, CacheStatus::Revalidated);
+    assert_eq!(got.headers["content-md5"], "old");
+    assert_eq!(got.body, "abc");
+}
