@@ -133,6 +133,7 @@ async fn interrupted(
         }
         d.mode = Some(mode);
         if !mode.keeps_partial_file() {
+            d.restart_pending |= d.committed > 0;
             d.committed = 0;
             d.fingerprint = None;
         }
@@ -480,7 +481,11 @@ async fn attempt(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>, ctl: &mut Ctl) 
         _ => return End::Interrupted(InterruptReason::ServerBadContent),
     };
     item.received.store(start, Ordering::Relaxed);
-    item.lock().go(State::InProgress);
+    let restarted = {
+        let mut d = item.lock();
+        d.go(State::InProgress);
+        restarted || std::mem::take(&mut d.restart_pending)
+    };
     item.persist();
     item.emit_updated(restarted);
     let strong = item.lock().validators.is_some();

@@ -61,6 +61,9 @@ pub(crate) struct ItemData {
     pub(crate) discard: bool,
     pub(crate) done: bool,
     pub(crate) last_update: Option<Instant>,
+    /// Received bytes were thrown away since the last attempt started; the next
+    /// attempt's first `updated` says `restarted`.
+    pub(crate) restart_pending: bool,
 }
 
 impl ItemData {
@@ -90,6 +93,7 @@ impl ItemData {
             discard: false,
             done: false,
             last_update: None,
+            restart_pending: false,
         }
     }
 

@@ -217,7 +217,13 @@ impl RecordStore for FileStore {
         let mut file = std::fs::File::create(&tmp).map_err(|e| fs_err(&tmp, &e))?;
         file.write_all(&record.to_json()?).map_err(|e| fs_err(&tmp, &e))?;
         file.sync_all().map_err(|e| fs_err(&tmp, &e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| fs_err(&path, &e))
+        std::fs::rename(&tmp, &path).map_err(|e| fs_err(&path, &e))?;
+        // Make the rename itself durable where directories can be synced (not
+        // on Windows, where opening a directory fails: the rename stands as is).
+        if let Ok(dir) = std::fs::File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
     }
 
     fn remove(&self, id: u64) -> Result<(), Error> {

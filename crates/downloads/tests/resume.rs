@@ -216,8 +216,16 @@ async fn wrong_content_range_start_or_total_restarts() {
             })
         });
         let dir = tempfile::tempdir().unwrap();
-        let item = manager(dir.path()).download_url(&server.url("/w")).unwrap();
+        let m = manager(dir.path());
+        let mut ev = m.subscribe();
+        let item = m.download_url(&server.url("/w")).unwrap();
         assert_eq!(done(&item).await, ExternalState::Completed, "{label}");
+        assert!(
+            drain(&mut ev)
+                .iter()
+                .any(|e| matches!(e, DownloadEvent::Updated { restarted: true, .. })),
+            "{label}: the restart is reported"
+        );
         assert_eq!(std::fs::read(dir.path().join("w")).unwrap(), body, "{label}");
         let reqs = server.requests();
         assert_eq!(reqs.len(), 3, "{label}: cut, bad 206, restart");
