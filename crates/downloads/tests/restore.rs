@@ -321,7 +321,19 @@ async fn sled_store_keeps_records_across_reopen() {
         let item = m.download_url(&server.url("/f")).unwrap();
         assert_eq!(done(&item).await, ExternalState::Completed);
     }
-    let db = sled::open(&db_dir).unwrap();
+    // The finished driver task and sled's flusher thread let go of the file
+    // lock a moment after the download is done: wait for it.
+    let mut tries = 0;
+    let db = loop {
+        match sled::open(&db_dir) {
+            Ok(db) => break db,
+            Err(_) if tries < 200 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            Err(e) => panic!("sled did not reopen: {e}"),
+        }
+    };
     let store = SledStore::new(db.open_tree(SledStore::TREE_NAME).unwrap());
     let records = store.load().unwrap();
     assert_eq!(records.len(), 1);
