@@ -152,8 +152,12 @@ pub use manager::{
     DownloadManager, InterruptedDownload, ManagerConfig, WillDownload, WillDownloadHandler,
 };
 pub use reason::InterruptReason;
+#[cfg(feature = "sled")]
+pub use record::SledStore;
 pub use record::{DownloadRecord, FileStore, MemoryStore, RecordState, RecordStore};
 pub use request::{DownloadRequest, parse_sha256_hex};
 pub use resume::{ResumeMode, RetryPolicy};
 pub use state::{ExternalState, State};
+#[cfg(feature = "reqwest")]
+pub use transport::ReqwestTransport;
 pub use transport::{Body, BoxError, Transport};
