@@ -107,6 +107,7 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
         "/redirect" => b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nSet-Cookie: a=1\r\nContent-Length: 0\r\n\r\n".to_vec(),
         "/gzip" => b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00".to_vec(),
         "/odd-status" => b"HTTP/1.1 599 Whatever\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+        "/cached" | "/uncached" => b"HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nETag: \"v1\"\r\nContent-Length: 6\r\n\r\ncached".to_vec(),
         "/early-hints" => b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal".to_vec(),
         "/odd-bytes" => b"HTTP/1.1 200 OK\r\nX-Name: caf\xe9\r\nContent-Length: 2\r\n\r\nok".to_vec(),
         "/truncated" => b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten..".to_vec(),
@@ -258,4 +259,35 @@ fn many_clients_at_once() {
         assert!(response.ends_with(&format!("you asked for /n{i}")), "{response}");
     }
     assert_eq!(seen.lock().unwrap().len(), 32);
+}
+
+#[test]
+fn the_cache_answers_client_validators_and_only_if_cached() {
+    let (origin, seen) = origin();
+    let proxy = Proxy::start(&["--upstream", &format!("http://{origin}"), "--shared-cache"]);
+    let request = |path: &str, extra: &str| {
+        proxy.exchange(&format!(
+            "GET {path} HTTP/1.1\r\nHost: proxy\r\n{extra}Connection: close\r\n\r\n"
+        ))
+    };
+    let miss = request("/cached", "");
+    assert!(miss.starts_with("HTTP/1.1 200 OK\r\n") && miss.ends_with("cached"), "{miss}");
+    let hit = request("/cached", "");
+    assert!(hit.ends_with("cached"), "{hit}");
+    // The client's current copy: a 304 from the cache, the origin untouched.
+    let not_modified = request("/cached", "If-None-Match: \"v1\"\r\n");
+    assert!(not_modified.starts_with("HTTP/1.1 304 "), "{not_modified}");
+    assert!(not_modified.contains("etag: \"v1\""), "{not_modified}");
+    let changed = request("/cached", "If-None-Match: \"v0\"\r\n");
+    assert!(changed.starts_with("HTTP/1.1 200 OK\r\n"), "{changed}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    // Nothing stored: only-if-cached is a 504, and validators go to the origin.
+    let gateway = request("/uncached", "Cache-Control: only-if-cached\r\n");
+    assert!(gateway.starts_with("HTTP/1.1 504 "), "{gateway}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    let forwarded = request("/uncached", "If-None-Match: \"v0\"\r\n");
+    assert!(forwarded.starts_with("HTTP/1.1 200 OK\r\n"), "{forwarded}");
+    let head = seen.lock().unwrap()[1].to_ascii_lowercase();
+    assert!(head.contains("if-none-match: \"v0\""), "{head}");
 }

@@ -1,6 +1,7 @@
 //! `sessionkit serve-proxy`: an HTTP/1.1 proxy in front of the session's
 //! pipeline.
 
+mod conditional;
 mod flush_body;
 mod handler;
 mod hop_headers;

@@ -4,9 +4,10 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use sessionkit::{Body, Credentials, FetchError, FetchOptions, RedirectMode, Session};
+use sessionkit::{Body, CacheMode, Credentials, FetchError, FetchOptions, RedirectMode, Session};
 use url::Url;
 
+use super::conditional::Validators;
 use super::{hop_headers, tunnel};
 use crate::commands::net::describe;
 
@@ -68,9 +69,19 @@ impl Proxy {
         };
         parts.uri = uri;
         parts.version = http::Version::HTTP_11;
+        let mut options = self.options.clone();
+        if only_if_cached(&parts.headers) {
+            // RFC 9111 §5.2.1.7: a stored response or a 504, never the origin.
+            options = options.cache(CacheMode::OnlyIfCached);
+        }
+        let validators = Validators::take(&parts.method, &mut parts.headers);
         let request = http::Request::from_parts(parts, body);
+        let result = match validators {
+            None => self.session.fetch(request, options).await,
+            Some(validators) => self.fetch_conditional(request, options, &validators).await,
+        };
 
-        Ok(match self.session.fetch(request, self.options.clone()).await {
+        Ok(match result {
             Ok(mut response) => {
                 hop_headers::remove(response.headers_mut());
                 // The version belongs to each connection: this one speaks
@@ -80,6 +91,39 @@ impl Proxy {
             }
             Err(error) => error_response(&error),
         })
+    }
+
+    /// A request with the client's own validators (taken out of it): the
+    /// cache answers it when it holds the resource, and the validators
+    /// decide between its response and a 304; otherwise it goes to the
+    /// origin with them, as the client sent it. See conditional.rs.
+    async fn fetch_conditional(
+        &self,
+        mut request: http::Request<Bytes>,
+        options: FetchOptions,
+        validators: &Validators,
+    ) -> Result<Response<Body>, FetchError> {
+        let probe = {
+            let mut probe = http::Request::new(request.body().clone());
+            *probe.method_mut() = request.method().clone();
+            *probe.uri_mut() = request.uri().clone();
+            probe.headers_mut().clone_from(request.headers());
+            probe
+        };
+        // only-if-cached never touches the network: it says whether the
+        // cache has a response for this request.
+        let held = options.clone().cache(CacheMode::OnlyIfCached);
+        match self.session.fetch(probe, held).await {
+            Ok(_) => {
+                let response = self.session.fetch(request, options).await?;
+                Ok(validators.answer(response))
+            }
+            Err(FetchError::CacheMiss { .. }) if options.cache != CacheMode::OnlyIfCached => {
+                validators.restore(request.headers_mut());
+                self.session.fetch(request, options).await
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// The URL to fetch: the upstream origin plus the path (reverse mode),
@@ -102,10 +146,12 @@ impl Proxy {
     }
 }
 
-/// 502 Bad Gateway (504 for a timeout) naming the net error.
+/// 502 Bad Gateway (504 for a timeout or a cache miss) naming the net
+/// error.
 fn error_response(error: &FetchError) -> Response<Body> {
     let status = match error {
-        FetchError::TimedOut { .. } => StatusCode::GATEWAY_TIMEOUT,
+        // RFC 9111 §5.2.1.7: only-if-cached without a stored response.
+        FetchError::TimedOut { .. } | FetchError::CacheMiss { .. } => StatusCode::GATEWAY_TIMEOUT,
         e if e.is_invalid_input() => StatusCode::BAD_REQUEST,
         _ => StatusCode::BAD_GATEWAY,
     };
@@ -127,4 +173,15 @@ pub(super) fn text_response(status: StatusCode, text: &str) -> Response<Body> {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     }
     response
+}
+
+/// Whether the request's `Cache-Control` has `only-if-cached` (directive
+/// names are case-insensitive).
+fn only_if_cached(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|directive| directive.trim().eq_ignore_ascii_case("only-if-cached"))
 }
