@@ -4,8 +4,8 @@
 //! once the writer (and the hasher, if any) dropped them: the network stack can
 //! then reuse its own read buffer at once, memory in flight stays bounded, and
 //! each write is one large contiguous slice. Copying 1 GiB costs far less than
-//! the allocation churn of holding the transport's buffers. A discarded body is
-//! never copied.
+//! the allocation churn of holding the transport's buffers. (A discarded body
+//! never comes here.)
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -38,8 +38,6 @@ impl Drop for Pooled {
 }
 
 pub(crate) struct Batcher {
-    copy: bool,
-    chunks: Vec<Bytes>,
     buf: Vec<u8>,
     len: usize,
     home: Sender<Vec<u8>>,
@@ -47,27 +45,19 @@ pub(crate) struct Batcher {
 }
 
 impl Batcher {
-    /// `copy`: gather into pooled buffers (files); else keep the chunks (sinks).
-    pub(crate) fn new(copy: bool) -> Self {
+    pub(crate) fn new() -> Self {
         let (home, pool) = channel();
-        Self { copy, chunks: Vec::new(), buf: Vec::new(), len: 0, home, pool }
+        Self { buf: Vec::new(), len: 0, home, pool }
     }
 
     /// Adds a chunk; true when a batch is full.
     pub(crate) fn push(&mut self, data: Bytes) -> bool {
-        if self.copy {
-            if self.buf.capacity() == 0 {
-                self.buf = self
-                    .pool
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BATCH_BYTES + HEADROOM));
-            }
-            self.buf.extend_from_slice(&data);
-            self.len = self.buf.len();
-        } else {
-            self.len += data.len();
-            self.chunks.push(data);
+        if self.buf.capacity() == 0 {
+            self.buf =
+                self.pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_BYTES + HEADROOM));
         }
+        self.buf.extend_from_slice(&data);
+        self.len = self.buf.len();
         self.len >= BATCH_BYTES
     }
 
@@ -79,9 +69,6 @@ impl Batcher {
     /// The batch gathered so far (empty when nothing is).
     pub(crate) fn take(&mut self) -> Vec<Bytes> {
         self.len = 0;
-        if !self.copy {
-            return std::mem::take(&mut self.chunks);
-        }
         if self.buf.is_empty() {
             return Vec::new();
         }
@@ -96,7 +83,7 @@ mod tests {
 
     #[test]
     fn copies_into_pooled_buffers_and_reuses_them() {
-        let mut b = Batcher::new(true);
+        let mut b = Batcher::new();
         assert!(!b.push(Bytes::from(vec![1u8; 600 << 10])));
         assert!(b.push(Bytes::from(vec![2u8; 600 << 10])));
         let batch = b.take();
@@ -110,14 +97,5 @@ mod tests {
         assert_eq!(&again[0][..], b"abc");
         assert_eq!(again[0].as_ptr(), ptr, "the buffer came back from the pool");
         assert!(b.take().is_empty());
-    }
-
-    #[test]
-    fn sinks_keep_chunks() {
-        let mut b = Batcher::new(false);
-        b.push(Bytes::from_static(b"ab"));
-        b.push(Bytes::from_static(b"c"));
-        assert_eq!(b.len(), 3);
-        assert_eq!(b.take().len(), 2);
     }
 }

@@ -554,7 +554,7 @@ async fn stream(
         }
         _ => Output::Discard { sha: expected.map(|_| Sha256::new()) },
     };
-    let mut batch = Batcher::new(matches!(out, Output::File { .. }));
+    let mut batch = Batcher::new();
     let mut written = start;
     let mut got = 0u64;
     let interval = mgr.config.update_interval;
@@ -616,7 +616,14 @@ async fn stream(
         let n = data.len();
         got += n as u64;
         let received = item.received.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        if batch.push(data)
+        if let Output::Discard { sha } = &mut out {
+            // Nothing to write: hash if asked and let the transport have its
+            // buffer back at once.
+            if let Some(sha) = sha {
+                sha.update(&data);
+            }
+            written += n as u64;
+        } else if batch.push(data)
             && let Err(r) = flush(&mut out, &mut batch, &mut written).await
         {
             break End::Interrupted(r);
