@@ -1,8 +1,9 @@
 //! Downloads: 1 GiB from a loopback server to a file and to a sink, ours beside
 //! curl (when installed) and beside a bare reqwest stream, in the same run.
 //!
-//! Not criterion: one sample is a whole gigabyte, so each case runs a few times
-//! (`DL_BENCH_RUNS`, default 3) and the median is kept. `DL_BENCH_BYTES` changes
+//! Not criterion: one sample is a whole gigabyte, so the cases run in a few
+//! interleaved rounds (`DL_BENCH_RUNS`, default 5, after one warm-up round) and
+//! each case's median is kept. `DL_BENCH_BYTES` changes
 //! the size (default 1 GiB). The server runs on its own thread and runtime and
 //! serves the same bytes to every client (a 4 MiB random block repeated), with
 //! `Content-Length`, a strong `ETag` and `Accept-Ranges`, closing after each
@@ -119,7 +120,7 @@ async fn ours(m: &DownloadManager, request: DownloadRequest) -> u64 {
 fn main() {
     let total: u64 =
         std::env::var("DL_BENCH_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(1 << 30);
-    let runs: usize = std::env::var("DL_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let runs: usize = std::env::var("DL_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let addr = start_server(total);
     let url = format!("http://{addr}/big.bin");
     let dir = tempfile::tempdir().unwrap();
@@ -189,21 +190,26 @@ fn main() {
     ));
 
     println!(
-        "downloads: {} MiB from 127.0.0.1, median of {runs} runs (plus one warm-up)",
+        "downloads: {} MiB from 127.0.0.1, median of {runs} interleaved rounds (after one warm-up round)",
         total >> 20
     );
-    let mut medians = std::collections::HashMap::new();
-    for (name, run) in &cases {
-        let _ = std::fs::remove_file(&out);
-        assert_eq!(run(), total, "{name}: wrong length");
-        let mut times = Vec::new();
-        for _ in 0..runs {
+    // Rounds interleave the cases, so a burst of load on the machine hits all
+    // of them rather than one.
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    for round in 0..=runs {
+        for (i, (name, run)) in cases.iter().enumerate() {
             let _ = std::fs::remove_file(&out);
             let t = Instant::now();
             let n = run();
-            times.push(t.elapsed());
+            let elapsed = t.elapsed();
             assert_eq!(n, total, "{name}: wrong length");
+            if round > 0 {
+                times[i].push(elapsed);
+            }
         }
+    }
+    let mut medians = std::collections::HashMap::new();
+    for ((name, _), times) in cases.iter().zip(&times) {
         let m = median(times.clone());
         let mib_s = (total as f64 / (1 << 20) as f64) / m.as_secs_f64();
         let all: Vec<String> = times.iter().map(|t| format!("{:.3}", t.as_secs_f64())).collect();
