@@ -60,7 +60,10 @@ pub(crate) async fn drive(
     let mut waiting = wait_for_resume;
     loop {
         if waiting {
-            match wait_user(&mut ctl, &mut seen_resume).await {
+            item.parked.send_replace(true);
+            let signal = wait_user(&mut ctl, &mut seen_resume).await;
+            item.parked.send_replace(false);
+            match signal {
                 Signal::Cancel => return cancel_now(&item, &mgr),
                 Signal::Resume => item.lock().auto_attempts = 0,
             }
@@ -575,7 +578,10 @@ async fn stream(
                 break End::Interrupted(file_reason(&e));
             }
             item.speed.store(0, Ordering::Relaxed);
-            if !wait_unpaused(ctl).await {
+            item.parked.send_replace(true);
+            let unpaused = wait_unpaused(ctl).await;
+            item.parked.send_replace(false);
+            if !unpaused {
                 break End::Cancelled;
             }
             tick_at = Instant::now();

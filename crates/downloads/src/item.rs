@@ -124,6 +124,9 @@ pub(crate) struct ItemInner {
     pub(crate) speed: AtomicU64,
     pub(crate) control: watch::Sender<Control>,
     pub(crate) done: watch::Sender<Option<ExternalState>>,
+    /// True while the driver waits for the user (paused with its bytes synced,
+    /// or interrupted), so nothing it holds is unrecorded.
+    pub(crate) parked: watch::Sender<bool>,
     pub(crate) events: broadcast::Sender<DownloadEvent>,
     pub(crate) manager_events: broadcast::Sender<DownloadEvent>,
     pub(crate) store: Option<Arc<dyn RecordStore>>,

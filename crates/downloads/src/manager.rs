@@ -246,6 +246,7 @@ impl DownloadManager {
                 speed: AtomicU64::new(0),
                 control: watch::Sender::new(Control::default()),
                 done: watch::Sender::new(done),
+                parked: watch::Sender::new(false),
                 events,
                 manager_events: self.inner.events.clone(),
                 store: self.inner.store.clone(),
@@ -319,6 +320,38 @@ impl DownloadManager {
     #[must_use]
     pub fn download_dir(&self) -> PathBuf {
         self.inner.download_dir()
+    }
+
+    /// Gets every download ready for the process to exit: pauses each item that
+    /// is not done and waits, at most `timeout`, until its bytes are synced and
+    /// its record written. An item still waiting for its response head when the
+    /// time is up keeps its last checkpoint (at most one checkpoint interval
+    /// old). Returns how many items did not settle in time. After a restart,
+    /// [`Self::restore`] brings them back (as `CRASH` interruptions, as Chromium
+    /// does for anything in progress at exit).
+    pub async fn shutdown(&self, timeout: Duration) -> usize {
+        let pending: Vec<DownloadItem> =
+            self.items().into_iter().filter(|i| !i.is_done()).collect();
+        for item in &pending {
+            item.pause();
+        }
+        let settle = async {
+            for item in &pending {
+                let mut parked = item.inner.parked.subscribe();
+                let mut done = item.inner.done.subscribe();
+                loop {
+                    if *parked.borrow_and_update() || done.borrow_and_update().is_some() {
+                        break;
+                    }
+                    tokio::select! {
+                        r = parked.changed() => if r.is_err() { break },
+                        r = done.changed() => if r.is_err() { break },
+                    }
+                }
+            }
+        };
+        let _ = tokio::time::timeout(timeout, settle).await;
+        pending.iter().filter(|i| !*i.inner.parked.borrow() && !i.is_done()).count()
     }
 
     /// Limits all downloads together to `bytes_per_second` (`None`: no limit), at once.

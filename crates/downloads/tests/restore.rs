@@ -343,3 +343,33 @@ async fn sled_store_keeps_records_across_reopen() {
     store.remove(7).unwrap();
     assert_eq!(store.load().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_leaves_every_download_synced_and_recorded() {
+    let server = Server::start().await;
+    let body = bytes(2_000_000, 28);
+    server.put("/f", File::strong(body.clone(), "e"));
+    server.put("/g", File::strong(body.clone(), "e"));
+    server.throttle(Some(500_000));
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    // No periodic checkpoint: only shutdown's sync can bring the record up to date.
+    config.checkpoint_interval = Duration::from_secs(3600);
+    let store = Arc::new(MemoryStore::new());
+    let m = DownloadManager::with_store(HyperTransport, config, store.clone()).unwrap();
+    let a = m.download_url(&server.url("/f")).unwrap();
+    let b = m.download_url(&server.url("/g")).unwrap();
+    until(|| a.received_bytes() > 100_000 && b.received_bytes() > 100_000).await;
+    assert_eq!(m.shutdown(Duration::from_secs(10)).await, 0);
+    for item in [&a, &b] {
+        assert!(item.is_paused());
+        let record = store.load().unwrap().into_iter().find(|r| r.id == item.id()).unwrap();
+        assert_eq!(record.committed_offset, item.received_bytes());
+        assert_eq!(std::fs::metadata(&record.partial_path).unwrap().len(), record.committed_offset);
+    }
+    a.resume();
+    assert_eq!(done(&a).await, ExternalState::Completed);
+    assert_eq!(std::fs::read(dir.path().join("f")).unwrap(), body);
+    b.cancel();
+    assert_eq!(done(&b).await, ExternalState::Cancelled);
+}
