@@ -373,3 +373,40 @@ async fn shutdown_leaves_every_download_synced_and_recorded() {
     b.cancel();
     assert_eq!(done(&b).await, ExternalState::Cancelled);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_total_the_bytes_exceed_is_forgotten() {
+    let server = Server::start().await;
+    let body = bytes(200_000, 29);
+    let b = body.clone();
+    server.hook(move |req, _| {
+        let start: usize =
+            req.header("range")?.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok()?;
+        Some(common::Resp {
+            status: 206,
+            headers: vec![
+                ("ETag".into(), "\"e\"".into()),
+                // Complete length unknown: the recorded total stands until exceeded.
+                ("Content-Range".into(), format!("bytes {start}-199999/*")),
+            ],
+            body: b[start..].to_vec(),
+            ..common::Resp::default()
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f"), &body[..50_000]).unwrap();
+    let m = DownloadManager::new(HyperTransport, config(dir.path())).unwrap();
+    let mut opts = InterruptedDownload::default();
+    opts.path = dir.path().join("f");
+    opts.url_chain = vec![server.url("/f")];
+    opts.offset = 50_000;
+    opts.length = 100_000;
+    opts.etag = Some("\"e\"".into());
+    let item = m.create_interrupted_download(opts).unwrap();
+    assert_eq!(item.total_bytes(), Some(100_000));
+    item.resume();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_eq!(std::fs::read(dir.path().join("f")).unwrap(), body);
+    // Forgotten when exceeded, then set to what arrived once all data is saved.
+    assert_eq!(item.total_bytes(), Some(200_000));
+}
