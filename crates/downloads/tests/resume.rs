@@ -481,22 +481,31 @@ async fn will_download_handler_cancels_or_chooses_the_path() {
     let m = manager(dir.path());
     let chosen = dir.path().join("nested/deeper/kept.bin");
     let c = chosen.clone();
-    m.set_will_download_handler(Some(Arc::new(move |item| {
-        if item.url().path() == "/drop" {
-            WillDownload::Cancel
-        } else {
-            WillDownload::SavePath(c.clone())
+    let electron_style = dir.path().join("set-in-handler.bin");
+    let e = electron_style.clone();
+    m.set_will_download_handler(Some(Arc::new(move |item| match item.url().path() {
+        "/drop" => WillDownload::Cancel,
+        // Electron's way: item.setSavePath() inside will-download.
+        "/set" => {
+            item.set_save_path(e.clone());
+            WillDownload::Continue
         }
+        _ => WillDownload::SavePath(c.clone()),
     })));
+    server.put("/set", File::strong(body.clone(), "e"));
+    let set = m.download_url(&server.url("/set")).unwrap();
+    assert_eq!(done(&set).await, ExternalState::Completed);
+    assert_eq!(std::fs::read(&electron_style).unwrap(), body);
+    assert_eq!(set.save_path().as_deref(), Some(electron_style.as_path()));
     let keep = m.download_url(&server.url("/keep")).unwrap();
     let drop = m.download_url(&server.url("/drop")).unwrap();
     assert_eq!(done(&keep).await, ExternalState::Completed);
     assert_eq!(done(&drop).await, ExternalState::Cancelled);
     assert_eq!(std::fs::read(&chosen).unwrap(), body);
     assert!(!dir.path().join("drop").exists());
-    assert_eq!(m.items().len(), 2);
+    assert_eq!(m.items().len(), 3);
     assert!(m.remove(drop.id()).unwrap());
-    assert_eq!(m.items().len(), 1);
+    assert_eq!(m.items().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -544,4 +553,11 @@ async fn unknown_length_is_none_until_complete() {
     assert_eq!(std::fs::read(dir.path().join("n")).unwrap(), body);
     // Chromium sets the total to what arrived once all data is saved.
     assert_eq!(item.total_bytes(), Some(2_000_000));
+}
+
+#[test]
+fn a_manager_needs_a_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = DownloadManager::new(HyperTransport, config(dir.path())).unwrap_err();
+    assert!(matches!(err, sessionkit_downloads::Error::NoRuntime));
 }
