@@ -653,7 +653,7 @@ async fn stream(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss
             )]
-            let speed = ((received - tick_bytes) as f64 / secs) as u64;
+            let speed = (received.saturating_sub(tick_bytes) as f64 / secs) as u64;
             item.speed.store(speed, Ordering::Relaxed);
             tick_at = now;
             tick_bytes = received;

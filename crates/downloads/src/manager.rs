@@ -184,7 +184,7 @@ impl DownloadManager {
     ) -> Result<Self, Error> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
         let first_id = match &store {
-            Some(s) => s.load()?.iter().map(|r| r.id + 1).max().unwrap_or(1),
+            Some(s) => s.load()?.iter().map(|r| r.id.saturating_add(1)).max().unwrap_or(1),
             None => 1,
         };
         let (events, _) = broadcast::channel(1024);
@@ -392,7 +392,7 @@ impl DownloadManager {
         let id = if self.item(record.id).is_some() {
             self.inner.next_id.fetch_add(1, Ordering::Relaxed)
         } else {
-            self.inner.next_id.fetch_max(record.id + 1, Ordering::Relaxed);
+            self.inner.next_id.fetch_max(record.id.saturating_add(1), Ordering::Relaxed);
             record.id
         };
         let waiting = !restored.data.done;
