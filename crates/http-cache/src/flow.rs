@@ -18,7 +18,7 @@ use crate::range::{RangeAnswer, resolve};
 use crate::semantics::{
     Judged, add_validators, is_error_status, is_fresh_for, is_storable, merge_not_modified,
     not_modified_applies, record_for, served_headers, stale_if_error_allows,
-    stale_while_revalidate, staleness, vary_matches,
+    stale_while_revalidate, staleness,
 };
 use crate::store::{BodyRef, Variant};
 use crate::{Body, CacheStatus, Error, Upstream};
@@ -189,7 +189,7 @@ impl HttpCache {
     /// The newest stored variant this request selects by `Vary`.
     fn select(&self, key: &str, request: &HeaderMap) -> Result<Option<Arc<Variant>>, Error> {
         let variants = self.inner.store.lookup(key)?;
-        Ok(variants.into_iter().find(|v| vary_matches(&v.judged.record, request)))
+        Ok(variants.into_iter().find(|v| v.judged.selected_by(request)))
     }
 
     /// RFC 9111 §4.4: after an unsafe method succeeds, the target URI and the

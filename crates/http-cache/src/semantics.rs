@@ -21,12 +21,12 @@ use std::time::{Duration, SystemTime};
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Uri};
-use http_cache_semantics::{BeforeRequest, CacheOptions, CachePolicy};
+use http_cache_semantics::{CacheOptions, CachePolicy};
 
 use crate::date::{format_http_date, parse_http_date};
 use crate::headers::{
-    HeaderList, comma_members, delta_seconds, directives, has, lowercase_directive_names, to_map,
-    without_hop_by_hop,
+    Directive, HeaderList, comma_members, delta_seconds, directives, has,
+    lowercase_directive_names, to_map, without_hop_by_hop,
 };
 use crate::record::StoredResponse;
 
@@ -45,17 +45,42 @@ impl PolicyOptions {
     }
 }
 
-/// A stored response with the policy rebuilt from it.
+/// A stored response with the policy rebuilt from it, and what every lookup asks
+/// of it parsed once: the `Vary` names, the stored request's values for them, the
+/// response's `Cache-Control` directives.
 #[derive(Debug)]
 pub(crate) struct Judged {
     pub record: StoredResponse,
     pub policy: CachePolicy,
+    /// `None` for `Vary: *`.
+    vary: Option<Vec<(HeaderName, String)>>,
+    directives: Vec<Directive>,
 }
 
 impl Judged {
     pub(crate) fn new(record: StoredResponse, options: PolicyOptions) -> Self {
         let policy = policy_view(&record, options);
-        Self { record, policy }
+        let response = to_map(&record.headers);
+        let stored_request = to_map(&record.request_headers);
+        let vary = vary_names(&response).map(|names| {
+            names
+                .iter()
+                .filter_map(|n| HeaderName::from_bytes(n.as_bytes()).ok())
+                .map(|n| {
+                    let value = normalised_value(stored_request.get_all(&n));
+                    (n, value)
+                })
+                .collect()
+        });
+        let directives = directives(&response, &header::CACHE_CONTROL);
+        Self { record, policy, vary, directives }
+    }
+
+    /// Whether a request selects this variant (see [`vary_matches`]).
+    pub(crate) fn selected_by(&self, request: &HeaderMap) -> bool {
+        self.vary.as_ref().is_some_and(|names| {
+            names.iter().all(|(name, stored)| *stored == normalised_value(request.get_all(name)))
+        })
     }
 }
 
@@ -193,26 +218,45 @@ pub(crate) fn vary_matches(record: &StoredResponse, request: &HeaderMap) -> bool
 }
 
 /// Whether a stored variant may be used without contacting the origin for this
-/// request (the caller already matched URL and `Vary`).
+/// request (the caller already matched URL and `Vary`): RFC 9111 §4.2 freshness
+/// from the crate (`age`, `time_to_live`, `is_stale`), and the request's own
+/// `no-cache`, `max-age`, `min-fresh` and `max-stale` (§5.2.1) read here, case
+/// blind. A stale response is never served under `max-stale` when it carries
+/// `must-revalidate` or `no-cache`.
 pub(crate) fn is_fresh_for(judged: &Judged, request: &HeaderMap, now: SystemTime) -> bool {
-    // Present the stored request's Vary-nominated fields, so the crate's own
-    // first-line Vary check agrees with ours.
-    let mut probe = http::Request::new(());
-    *probe.method_mut() = judged.record.request_method.clone();
-    *probe.uri_mut() = judged.record.request_uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
-    let mut headers = normalised_request(request);
-    if let Some(names) = vary_names_of_list(&judged.record.headers) {
-        for name in names {
-            if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
-                headers.remove(&name);
-            }
+    let policy = &judged.policy;
+    let req = if request.contains_key(header::CACHE_CONTROL) {
+        directives(request, &header::CACHE_CONTROL)
+    } else {
+        // Pragma: no-cache counts only without Cache-Control (RFC 9111 §5.4).
+        if comma_members(request.get_all(header::PRAGMA))
+            .any(|m| m.eq_ignore_ascii_case("no-cache"))
+        {
+            return false;
         }
+        Vec::new()
+    };
+    if has(&req, "no-cache") {
+        return false;
     }
-    for (name, value) in &judged.record.request_headers {
-        headers.append(name.clone(), value.clone());
+    if delta_seconds(&req, "max-age").is_some_and(|max| policy.age(now) > max) {
+        return false;
     }
-    *probe.headers_mut() = headers;
-    matches!(judged.policy.before_request(&probe, now), BeforeRequest::Fresh(_))
+    if delta_seconds(&req, "min-fresh").is_some_and(|min| policy.time_to_live(now) < min) {
+        return false;
+    }
+    if !policy.is_stale(now) {
+        return true;
+    }
+    let Some(max_stale) = req.iter().find(|d| d.name == "max-stale") else { return false };
+    if has(&judged.directives, "must-revalidate") || has(&judged.directives, "no-cache") {
+        return false;
+    }
+    match &max_stale.value {
+        // No value: any staleness is acceptable.
+        None => true,
+        Some(_) => delta_seconds(&req, "max-stale").is_some_and(|m| staleness(judged, now) < m),
+    }
 }
 
 /// Whether a new response may be stored at all: the crate's storability rules, a
@@ -222,7 +266,7 @@ pub(crate) fn is_storable(judged: &Judged, method: &Method, request: &HeaderMap)
     *method == Method::GET
         && !has(&directives(request, &header::CACHE_CONTROL), "no-store")
         && judged.record.status != StatusCode::PARTIAL_CONTENT
-        && vary_names_of_list(&judged.record.headers).is_some()
+        && judged.vary.is_some()
         && judged.policy.is_storable()
 }
 
@@ -318,21 +362,16 @@ pub(crate) fn staleness(judged: &Judged, now: SystemTime) -> Duration {
         ttl + judged.policy.age(at_arrival)
     } else {
         // Stale on arrival: the explicit max-age is the best lower bound we have.
-        let map = to_map(&judged.record.headers);
-        delta_seconds(&directives(&map, &header::CACHE_CONTROL), "max-age").unwrap_or_default()
+        delta_seconds(&judged.directives, "max-age").unwrap_or_default()
     };
     judged.policy.age(now).saturating_sub(lifetime)
-}
-
-fn response_directives(judged: &Judged) -> Vec<crate::headers::Directive> {
-    directives(&to_map(&judged.record.headers), &header::CACHE_CONTROL)
 }
 
 /// The response's `stale-while-revalidate` window if it may be used for this
 /// request: not with `must-revalidate`/`no-cache` on the response, nor when the
 /// request asks for a fresh answer (`no-cache`, `max-age`, `min-fresh`, `Pragma`).
 pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Option<Duration> {
-    let res = response_directives(judged);
+    let res = &judged.directives;
     if has(&res, "must-revalidate") || has(&res, "no-cache") || has(&res, "no-store") {
         return None;
     }
@@ -349,7 +388,7 @@ pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Op
 /// or the request carries `stale-if-error` and the staleness is within it; never
 /// against `must-revalidate` or `no-cache`.
 pub(crate) fn stale_if_error_allows(judged: &Judged, request: &HeaderMap, now: SystemTime) -> bool {
-    let res = response_directives(judged);
+    let res = &judged.directives;
     if has(&res, "must-revalidate") || has(&res, "no-cache") || has(&res, "proxy-revalidate") {
         return false;
     }

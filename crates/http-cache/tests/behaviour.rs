@@ -511,3 +511,40 @@ async fn not_modified_never_rewrites_the_body_digest_or_length() {
     assert_eq!(got.headers["content-md5"], "old");
     assert_eq!(got.body, "abc");
 }
+
+#[tokio::test]
+async fn request_directives_max_stale_max_age_min_fresh() {
+    let (cache, clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|req, _| {
+        let cc =
+            if req.uri().path() == "/mr" { "max-age=10, must-revalidate" } else { "max-age=10" };
+        ok(200, &[("cache-control", cc)], "d")
+    });
+    for p in ["/plain", "/mr"] {
+        fetch(&cache, get(&format!("http://o.test{p}")), &origin).await;
+    }
+    let with = |p: &str, cc: &str| get_with(&format!("http://o.test{p}"), &[("cache-control", cc)]);
+    // Fresh for 10 s: max-age=5 in the request refuses a 6 s old response,
+    // min-fresh=5 one with 4 s left.
+    clock.advance(Duration::from_secs(6));
+    assert_ne!(fetch(&cache, with("/plain", "Max-Age=5"), &origin).await.cache, CacheStatus::Hit);
+    clock.advance(Duration::from_secs(1));
+    let calls = origin.calls();
+    assert_eq!(fetch(&cache, with("/mr", "max-age=60"), &origin).await.cache, CacheStatus::Hit);
+    assert_ne!(fetch(&cache, with("/mr", "min-fresh=5"), &origin).await.cache, CacheStatus::Hit);
+    assert_eq!(origin.calls(), calls + 1);
+    // Stale by 20 s: max-stale=60 accepts it, max-stale=5 does not, must-revalidate never.
+    clock.advance(Duration::from_secs(30));
+    let p = "http://o.test/plain";
+    let stale_plain = cache.fetch(get(p), origin.clone()).await.unwrap();
+    drop(stale_plain); // refreshed the entry: age it again
+    clock.advance(Duration::from_secs(30));
+    assert_eq!(
+        fetch(&cache, with("/plain", "max-stale=60"), &origin).await.cache,
+        CacheStatus::Hit
+    );
+    assert_ne!(fetch(&cache, with("/plain", "max-stale=5"), &origin).await.cache, CacheStatus::Hit);
+    clock.advance(Duration::from_secs(30));
+    assert_eq!(fetch(&cache, with("/plain", "max-stale"), &origin).await.cache, CacheStatus::Hit);
+    assert_ne!(fetch(&cache, with("/mr", "max-stale"), &origin).await.cache, CacheStatus::Hit);
+}
