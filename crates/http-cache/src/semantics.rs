@@ -372,7 +372,7 @@ pub(crate) fn staleness(judged: &Judged, now: SystemTime) -> Duration {
 /// request asks for a fresh answer (`no-cache`, `max-age`, `min-fresh`, `Pragma`).
 pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Option<Duration> {
     let res = &judged.directives;
-    if has(&res, "must-revalidate") || has(&res, "no-cache") || has(&res, "no-store") {
+    if has(res, "must-revalidate") || has(res, "no-cache") || has(res, "no-store") {
         return None;
     }
     let req = directives(request, &header::CACHE_CONTROL);
@@ -381,7 +381,7 @@ pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Op
     if has(&req, "no-cache") || has(&req, "max-age") || has(&req, "min-fresh") || pragma_no_cache {
         return None;
     }
-    delta_seconds(&res, "stale-while-revalidate")
+    delta_seconds(res, "stale-while-revalidate")
 }
 
 /// RFC 5861 §4: a stale response may stand in for an error only when the response
@@ -389,11 +389,11 @@ pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Op
 /// against `must-revalidate` or `no-cache`.
 pub(crate) fn stale_if_error_allows(judged: &Judged, request: &HeaderMap, now: SystemTime) -> bool {
     let res = &judged.directives;
-    if has(&res, "must-revalidate") || has(&res, "no-cache") || has(&res, "proxy-revalidate") {
+    if has(res, "must-revalidate") || has(res, "no-cache") || has(res, "proxy-revalidate") {
         return false;
     }
     let req = directives(request, &header::CACHE_CONTROL);
-    let window = [delta_seconds(&res, "stale-if-error"), delta_seconds(&req, "stale-if-error")]
+    let window = [delta_seconds(res, "stale-if-error"), delta_seconds(&req, "stale-if-error")]
         .into_iter()
         .flatten()
         .max();
