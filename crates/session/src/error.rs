@@ -178,6 +178,11 @@ pub enum Error {
         #[source]
         source: sessionkit_http_cache::Error,
     },
+    /// A download could not be started, created or restored (a URL that is
+    /// not http(s), a bad header, Electron's `createInterruptedDownload`
+    /// validation errors, no Tokio runtime, a record store failure).
+    #[error(transparent)]
+    Download(#[from] sessionkit_downloads::Error),
 }
 
 impl Error {
@@ -189,6 +194,13 @@ impl Error {
     pub fn is_invalid_input(&self) -> bool {
         if let Self::Spellcheck(e) = self {
             return e.is_invalid_input();
+        }
+        if let Self::Download(e) = self {
+            return matches!(
+                e,
+                sessionkit_downloads::Error::InvalidRequest(_)
+                    | sessionkit_downloads::Error::InvalidInterruptedDownload(_)
+            );
         }
         matches!(
             self,

@@ -184,6 +184,7 @@
 mod cache;
 mod cookies;
 mod data_dir;
+pub mod downloads;
 mod error;
 pub mod fetch;
 mod lock;
@@ -199,6 +200,10 @@ mod user_agent;
 pub use cache::CACHE_DIR_NAME;
 pub use cookies::{Cookies, DATABASE_DIR_NAME};
 pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
+pub use downloads::{
+    DownloadEvent, DownloadItem, DownloadManager, DownloadRecord, DownloadRequest, ExternalState,
+    InterruptedDownload, WillDownload, WillDownloadHandler, default_download_dir,
+};
 pub use error::{Error, InUseBy};
 pub use fetch::{
     Body, BoxError, CacheMode, Credentials, FetchError, FetchOptions, NetworkEmulation,

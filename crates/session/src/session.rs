@@ -124,9 +124,11 @@ pub(crate) struct Inner {
 pub(crate) struct Stores {
     cookies: Option<CookieStore>,
     /// The session's sled database, shared by every concern (one tree each).
-    db: Option<sled::Db>,
+    pub(crate) db: Option<sled::Db>,
     /// The HTTP cache (see http_cache.rs), opened on first use.
     pub(crate) http_cache: Option<sessionkit_http_cache::HttpCache>,
+    /// The download manager and its record store (see downloads.rs).
+    pub(crate) downloads: crate::downloads::DownloadSlot,
 }
 
 struct NetSettings {
