@@ -43,15 +43,19 @@
 //! # Rules
 //!
 //! - Private-cache semantics (RFC 9111); [`Builder::shared`] opts into a shared
-//!   cache's. Stored responses keep the origin's ordered header list (repeated
+//!   cache's (`s-maxage`, `private` and authenticated responses not stored;
+//!   responses with `Set-Cookie` stored, as RFC 9111 allows). Stored responses keep the origin's ordered header list (repeated
 //!   `Set-Cookie` lines stay), keep their `Date`, get a current `Age`, lose
 //!   hop-by-hop fields. `Cache-Control` directive names are case-insensitive; `Age`
 //!   uses its first member; an invalid `Expires` means expired.
 //! - `Vary`: up to [`DEFAULT_MAX_VARIANTS`] variants per URL, newest first, values
 //!   compared with white space around commas ignored; `Vary: *` is never stored.
+//! - Request directives `no-cache`, `max-age`, `min-fresh`, `max-stale` (never
+//!   past `must-revalidate`), `no-store`, and `Pragma: no-cache`.
 //! - Revalidation with `ETag`/`Last-Modified`; a 304 to our revalidation (even
 //!   without validators) refreshes the stored headers, every field of the 304
-//!   replacing all stored lines of that name, except the body's framing.
+//!   replacing all stored lines of that name, except the body's framing and
+//!   digest (`Content-Length`, `Content-Encoding`, `Content-Range`, `Content-MD5`).
 //! - Heuristic freshness: 10% of the time since `Last-Modified`.
 //! - `stale-while-revalidate`: the stale response is served and exactly one
 //!   background task per key revalidates it. `stale-if-error` only where the
