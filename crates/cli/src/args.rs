@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod cookies;
+mod download;
 mod get;
 mod spell;
 
@@ -12,6 +13,7 @@ pub(crate) use cookies::{
     CookiesCommand, ExportArgs, Format, HeaderArgs, ImportArgs, ListArgs, ReceiveArgs, RemoveArgs,
     RequestArgs, SetArgs,
 };
+pub(crate) use download::{DownloadArgs, DownloadsCommand};
 pub(crate) use get::{GetArgs, ServeProxyArgs};
 pub(crate) use spell::{CheckArgs, DictionaryArgs, SpellCommand, SuggestArgs, WordsCommand};
 
@@ -117,6 +119,13 @@ pub(crate) enum Command {
     /// ses.clearCache)
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Download a URL through the session (Electron's ses.downloadURL),
+    /// resumable: running it again continues an interrupted download
+    #[command(long_about = download::DOWNLOAD_LONG_ABOUT)]
+    Download(DownloadArgs),
+    /// The session's downloads: list, resume, cancel
+    #[command(subcommand)]
+    Downloads(DownloadsCommand),
 }
 
 /// `sessionkit proxy …`

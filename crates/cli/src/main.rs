@@ -47,6 +47,8 @@ fn main() -> ExitCode {
         Command::Get(args) => commands::get::run(&cli.global, args),
         Command::ServeProxy(args) => commands::serve_proxy::run(&cli.global, args),
         Command::Cache(command) => commands::cache::run(&cli.global, command),
+        Command::Download(args) => commands::download::run(&cli.global, args),
+        Command::Downloads(command) => commands::downloads::run(&cli.global, command),
     };
     match result {
         Ok(()) | Err(WriteError::Closed) => ExitCode::SUCCESS,

@@ -3,6 +3,9 @@
 
 pub(crate) mod cache;
 pub(crate) mod cookies;
+pub(crate) mod download;
+pub(crate) mod download_wait;
+pub(crate) mod downloads;
 pub(crate) mod get;
 pub(crate) mod net;
 pub(crate) mod partitions;

@@ -1,0 +1,218 @@
+//! `sessionkit download` and `sessionkit downloads …` against a loopback
+//! origin the tests start.
+
+// The loopback origin is test scaffolding outside #[test] functions: a
+// failure there should panic the test.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use common::{assert_error, code, run, stderr, stdout};
+
+const TOTAL: usize = 100_000;
+
+fn payload() -> Vec<u8> {
+    (0..TOTAL).map(|i| (i % 253) as u8 ^ (i / 253) as u8).collect()
+}
+
+/// The origin's switches and what it saw (each request's head lines).
+#[derive(Default)]
+struct State {
+    /// Cut the first response after 30 000 bytes and answer ranges with 503.
+    flaky: AtomicBool,
+    seen: Mutex<Vec<Vec<String>>>,
+}
+
+/// A loopback origin: `/file.bin` with a strong ETag and range support.
+fn origin() -> (String, Arc<State>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = Arc::new(State::default());
+    let shared = state.clone();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let state = shared.clone();
+            thread::spawn(move || serve(stream, &state));
+        }
+    });
+    (base, state)
+}
+
+fn serve(mut stream: TcpStream, state: &State) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let line = line.trim_end().to_owned();
+        if line.is_empty() {
+            break;
+        }
+        head.push(line);
+    }
+    let range = head.iter().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("range: bytes=")
+            .map(|v| v.trim_end_matches('-').to_owned())
+    });
+    state.seen.lock().unwrap().push(head);
+    let body = payload();
+    let flaky = state.flaky.load(Ordering::SeqCst);
+    let response = match range {
+        None => {
+            let mut out = format!(
+                "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nAccept-Ranges: bytes\r\nContent-Length: {TOTAL}\r\nConnection: close\r\n\r\n"
+            )
+            .into_bytes();
+            out.extend_from_slice(if flaky { &body[..30_000] } else { &body });
+            out
+        }
+        Some(_) if flaky => {
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .to_vec()
+        }
+        Some(start) => {
+            let start: usize = start.parse().unwrap();
+            let mut out = format!(
+                "HTTP/1.1 206 Partial Content\r\nETag: \"v1\"\r\nContent-Range: bytes {start}-{}/{TOTAL}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                TOTAL - 1,
+                TOTAL - start
+            )
+            .into_bytes();
+            out.extend_from_slice(&body[start..]);
+            out
+        }
+    };
+    let _ = stream.write_all(&response);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    // The expected digest is computed by a tool outside the binary under test.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("sha256sum").arg(&path).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
+}
+
+#[test]
+fn downloads_into_dir_and_prints_the_path() {
+    let (base, _) = origin();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("out");
+    let out = run(
+        data.path(),
+        &["download", "--dir", dir.to_str().unwrap(), &format!("{base}/file.bin")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let path = dir.join("file.bin");
+    assert_eq!(stdout(&out), format!("{}\n", path.display()));
+    assert_eq!(std::fs::read(&path).unwrap(), payload());
+    // Not a terminal: no progress on stderr.
+    assert_eq!(stderr(&out), "");
+
+    // The list shows it, from the partition's records.
+    let list = run(data.path(), &["downloads", "list", "--json"]);
+    assert_eq!(code(&list), 0, "{}", stderr(&list));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["state"], "completed");
+    assert_eq!(row["received_bytes"], TOTAL);
+    assert_eq!(row["total_bytes"], TOTAL);
+    assert_eq!(row["url"], format!("{base}/file.bin"));
+    assert_eq!(row["path"], path.display().to_string());
+    let table = stdout(&run(data.path(), &["downloads", "list"]));
+    assert!(table.starts_with("ID"), "{table}");
+    assert!(table.contains(&format!("completed  {TOTAL}/{TOTAL}")), "{table}");
+}
+
+#[test]
+fn output_path_and_checksum() {
+    let (base, _) = origin();
+    let data = tempfile::tempdir().unwrap();
+    let target = data.path().join("named.bin");
+    let url = format!("{base}/file.bin");
+    let good = sha256_hex(&payload());
+    let out = run(
+        data.path(),
+        &["download", "-o", target.to_str().unwrap(), "--sha256", &good, "-H", "X-A: 1", &url],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim_end(), target.display().to_string());
+    assert_eq!(std::fs::read(&target).unwrap(), payload());
+
+    let other = data.path().join("bad.bin");
+    let bad = "0".repeat(64);
+    let out =
+        run(data.path(), &["download", "-o", other.to_str().unwrap(), "--sha256", &bad, &url]);
+    let err = assert_error(&out, 1);
+    assert!(err.contains("FILE_SECURITY_CHECK_FAILED"), "{err}");
+    assert!(!other.exists());
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let data = tempfile::tempdir().unwrap();
+    assert_error(&run(data.path(), &["download", "not a url"]), 2);
+    assert_error(&run(data.path(), &["download", "ftp://127.0.0.1/x"]), 2);
+    assert_error(&run(data.path(), &["download", "--sha256", "abc", "http://127.0.0.1:9/x"]), 2);
+    assert_error(&run(data.path(), &["download", "-H", "nocolon", "http://127.0.0.1:9/x"]), 2);
+    assert_error(&run(data.path(), &["downloads", "resume", "42"]), 2);
+}
+
+#[test]
+fn an_interrupted_download_resumes_when_run_again_or_can_be_cancelled() {
+    let (base, state) = origin();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("out");
+    let url = format!("{base}/file.bin");
+    let args = ["download", "--dir", dir.to_str().unwrap(), url.as_str()];
+
+    // Cut after 30 000 bytes, then 503: interrupted, partial and record kept.
+    state.flaky.store(true, Ordering::SeqCst);
+    let err = assert_error(&run(data.path(), &args), 1);
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(dir.join("file.bin.part").exists());
+    let list = run(data.path(), &["downloads", "list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    assert_eq!(rows[0]["state"], "interrupted");
+    let offset = rows[0]["received_bytes"].as_u64().unwrap();
+    assert!(offset > 0 && offset <= 30_000, "{offset}");
+
+    // The same command again: a range request from the recorded offset.
+    state.flaky.store(false, Ordering::SeqCst);
+    let out = run(data.path(), &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.join("file.bin")).unwrap(), payload());
+    let last = state.seen.lock().unwrap().last().unwrap().clone();
+    assert!(last.contains(&format!("range: bytes={offset}-")), "{last:?}");
+    assert!(last.contains(&"if-range: \"v1\"".to_owned()), "{last:?}");
+
+    // Interrupted again elsewhere, then cancelled: the partial is deleted.
+    let other = data.path().join("other");
+    state.flaky.store(true, Ordering::SeqCst);
+    assert_error(&run(data.path(), &["download", "--dir", other.to_str().unwrap(), &url]), 1);
+    assert!(other.join("file.bin.part").exists());
+    let list = run(data.path(), &["downloads", "list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    let id = rows[1]["id"].as_u64().unwrap().to_string();
+    let out = run(data.path(), &["downloads", "cancel", &id]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!other.join("file.bin.part").exists());
+    let list = run(data.path(), &["downloads", "list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    assert_eq!(rows[1]["state"], "cancelled");
+    // Cancelling it twice is a failure, not bad input.
+    assert_error(&run(data.path(), &["downloads", "cancel", &id]), 1);
+}
