@@ -216,3 +216,38 @@ fn an_interrupted_download_resumes_when_run_again_or_can_be_cancelled() {
     // Cancelling it twice is a failure, not bad input.
     assert_error(&run(data.path(), &["downloads", "cancel", &id]), 1);
 }
+
+#[test]
+fn ctrl_c_leaves_a_download_the_same_command_resumes() {
+    let (base, state) = origin();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("out");
+    let url = format!("{base}/file.bin");
+    // 20 000 bytes per second: about five seconds for the whole file.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sessionkit"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["download", "--limit-rate", "20000", "--dir", dir.to_str().unwrap(), &url])
+        .env_remove("SESSIONKIT_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = assert_error(&out, 1);
+    assert!(err.contains("run the same command again"), "{err}");
+    assert!(dir.join("file.bin.part").exists());
+
+    let out = run(data.path(), &["download", "--dir", dir.to_str().unwrap(), &url]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.join("file.bin")).unwrap(), payload());
+    let seen = state.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen[1].iter().any(|l| l.starts_with("range: bytes=")), "{seen:?}");
+}
