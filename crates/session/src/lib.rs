@@ -1,6 +1,6 @@
 //! Electron's `session` module for Rust: one [`Session`] per partition, each
-//! with its own proxy configuration, user agent and cookies (cache and
-//! downloads join as their crates land).
+//! with its own proxy configuration, user agent, cookies, HTTP cache and
+//! downloads (see [`downloads`]).
 //!
 //! # Partitions
 //!
