@@ -46,11 +46,14 @@ impl ContentRange {
     }
 
     /// Number of body bytes the range announces (`last - first + 1`); 0 for
-    /// [`Self::Unsatisfied`].
+    /// [`Self::Unsatisfied`]. The numbers come from the network, so the count
+    /// saturates: `bytes 0-18446744073709551615/*` announces `u64::MAX` bytes (one
+    /// fewer than it says), and a hand-built range with `first > last` has none.
     #[must_use]
     pub const fn len(&self) -> u64 {
         match *self {
-            Self::Bytes { first, last, .. } => last - first + 1,
+            Self::Bytes { first, last, .. } if first > last => 0,
+            Self::Bytes { first, last, .. } => (last - first).saturating_add(1),
             Self::Unsatisfied { .. } => 0,
         }
     }
