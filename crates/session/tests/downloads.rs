@@ -12,9 +12,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{Origin, Seen, TEST_TIMEOUT, get, reply};
+use common::{HttpProxy, Origin, Seen, TEST_TIMEOUT, get, reply};
 use sessionkit::downloads::{ExternalState, InterruptedDownload, ResumeMode};
-use sessionkit::{DownloadEvent, FetchOptions, PartitionOptions, Sessions, WillDownload};
+use sessionkit::{
+    BypassRules, DownloadEvent, FetchOptions, PartitionOptions, ProxyConfig, ProxyRules, Sessions,
+    WillDownload,
+};
 use url::Url;
 
 fn url(s: &str) -> Url {
@@ -279,4 +282,26 @@ async fn a_persistent_partition_lists_its_download_after_a_restart_and_resumes_i
     assert_eq!(std::fs::read(&path).unwrap(), payload());
     let last = origin.requests().pop().unwrap();
     assert_eq!(last.header("range"), Some(format!("bytes={offset}-").as_str()));
+}
+
+#[tokio::test]
+async fn downloads_go_through_the_session_proxy() {
+    let origin = Origin::start(|_| reply("200 OK", &[], b"via proxy")).await;
+    let proxy = HttpProxy::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let ses = Sessions::new(data.path()).unwrap().from_partition("dl", Default::default()).unwrap();
+    ses.set_download_path(data.path());
+    ses.set_proxy(ProxyConfig::fixed_servers(
+        ProxyRules::parse(&format!("http=127.0.0.1:{}", proxy.addr.port())).unwrap(),
+        // Chromium bypasses loopback implicitly; this test needs it proxied.
+        BypassRules::parse("<-loopback>").unwrap(),
+    ));
+    let item = ses.download_url(&url(&origin.url("/p.txt")), &[]).unwrap();
+    assert_eq!(
+        tokio::time::timeout(TEST_TIMEOUT, item.wait_done()).await.unwrap(),
+        ExternalState::Completed
+    );
+    assert_eq!(std::fs::read(data.path().join("p.txt")).unwrap(), b"via proxy");
+    let lines = proxy.lines.lock().unwrap().clone();
+    assert_eq!(lines, [format!("GET {} HTTP/1.1", origin.url("/p.txt"))]);
 }
