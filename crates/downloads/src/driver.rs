@@ -129,7 +129,7 @@ async fn interrupted(
         let mut d = item.lock();
         d.go(State::Interrupted);
         d.reason = Some(reason);
-        let strong = d.validators.is_some();
+        let strong = d.validators.as_ref().is_some_and(Validators::can_continue);
         let mut mode = resume_mode(reason, d.committed, strong, d.auto_attempts, d.paused);
         if mode.is_automatic() && d.auto_attempts >= mgr.config.retry.max_attempts {
             mode = mode.requiring_user();

@@ -15,6 +15,7 @@ use crate::record::{DownloadRecord, RecordState};
 use crate::request::parse_sha256_hex;
 use crate::resume::{ResumeMode, resume_mode};
 use crate::state::State;
+use crate::validators::Validators;
 use crate::writer::fingerprint;
 
 pub(crate) struct Restored {
@@ -113,8 +114,14 @@ pub(crate) fn item_data(record: &DownloadRecord, suffix: &str) -> Result<Restore
             data.committed = offset;
             data.fingerprint =
                 if offset == record.committed_offset { record.fingerprint.clone() } else { None };
-            let mode =
-                resume_mode(reason, offset, data.validators.is_some(), 0, false).requiring_user();
+            let mode = resume_mode(
+                reason,
+                offset,
+                data.validators.as_ref().is_some_and(Validators::can_continue),
+                0,
+                false,
+            )
+            .requiring_user();
             data.mode = Some(mode);
             data.done = mode == ResumeMode::Invalid;
             received = offset;

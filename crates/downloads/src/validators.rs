@@ -44,10 +44,28 @@ impl Validators {
         })
     }
 
-    /// The `If-Range` value: the ETag, else `Last-Modified`.
+    /// The `If-Range` value: a strong ETag, else `Last-Modified` when there is no
+    /// ETag at all.
+    ///
+    /// RFC 9110 §13.1.5 forbids a client to send a weak entity tag in `If-Range`,
+    /// and a date when it has an entity tag. So a weak ETag kept beside an old
+    /// `Last-Modified` (strong for Chromium, which would send the weak tag and
+    /// always get the whole file back) guards no range: `None`, and the download
+    /// restarts from zero.
     #[must_use]
     pub fn if_range(&self) -> Option<&str> {
-        self.etag.as_deref().or(self.last_modified.as_deref())
+        match self.etag.as_deref() {
+            Some(etag) if is_weak_etag(etag) => None,
+            Some(etag) => Some(etag),
+            None => self.last_modified.as_deref(),
+        }
+    }
+
+    /// Whether a resume can continue from the partial file (an `If-Range` value
+    /// exists); otherwise the resume mode restarts.
+    #[must_use]
+    pub fn can_continue(&self) -> bool {
+        self.if_range().is_some()
     }
 }
 
@@ -62,14 +80,10 @@ pub fn has_strong_validators(
     if !http_1_1_or_later {
         return false;
     }
-    if let Some(etag) = etag.filter(|e| !e.is_empty()) {
-        let weak = etag
-            .find('/')
-            .filter(|&slash| slash > 0)
-            .is_some_and(|slash| etag[..slash].trim_matches([' ', '\t']).eq_ignore_ascii_case("w"));
-        if !weak {
-            return true;
-        }
+    if let Some(etag) = etag.filter(|e| !e.is_empty())
+        && !is_weak_etag(etag)
+    {
+        return true;
     }
     let (Some(lm), Some(date)) =
         (last_modified.and_then(parse_http_date), date.and_then(parse_http_date))
@@ -77,6 +91,13 @@ pub fn has_strong_validators(
         return false;
     };
     date - lm >= 60
+}
+
+/// Chromium's weak-ETag test: the part before a `/`, trimmed, is `W` in any case.
+fn is_weak_etag(etag: &str) -> bool {
+    etag.split_once('/').is_some_and(|(w, _)| {
+        !w.is_empty() && w.trim_matches([' ', '\t']).eq_ignore_ascii_case("w")
+    })
 }
 
 /// The headers of a (re)start request for a download `offset` bytes in, given the

@@ -42,3 +42,28 @@ fn content_range_len_never_overflows() {
     let inverted = ContentRange::Bytes { first: 9, last: 3, complete_length: None };
     assert_eq!(inverted.len(), 0);
 }
+
+/// RFC 9110 §13.1.5: a client must not send a weak entity tag in `If-Range`,
+/// nor a date when it has an entity tag. A weak ETag beside an old
+/// Last-Modified makes the response "strong" for Chromium, but neither value
+/// may guard a range: the resume must start over without `Range`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weak_etag_is_never_sent_in_if_range() {
+    let server = Server::start().await;
+    let body = bytes(200_000, 101);
+    let mut file = File::strong(body.clone(), "x");
+    file.etag = Some("W/\"weak\"".into());
+    file.last_modified = Some("Sat, 05 Nov 1994 08:49:37 GMT".into());
+    file.date = Some("Sun, 06 Nov 1994 08:49:37 GMT".into());
+    server.put("/wl", file);
+    server.cut_request(0, 50_000);
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/wl")).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("wl")).unwrap(), &body);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    let if_range = reqs[1].header("if-range");
+    assert!(!if_range.is_some_and(|v| v.starts_with("W/")), "weak If-Range: {if_range:?}");
+    assert_eq!(reqs[1].header("range"), None, "no usable validator: no Range");
+}
