@@ -670,13 +670,27 @@ async fn stream(
             }
         }
     };
-    if matches!(end, End::Complete) {
-        let received = item.received.load(Ordering::Relaxed);
-        let mut d = item.lock();
-        if d.total.is_some_and(|t| received > t) {
-            d.total = None;
+    let end = match end {
+        End::Complete => {
+            let received = item.received.load(Ordering::Relaxed);
+            let mut d = item.lock();
+            match d.total {
+                Some(t) if received > t => {
+                    d.total = None;
+                    End::Complete
+                }
+                // The body ended cleanly before the complete length (a 206 whose
+                // range stops short of it): the file is not whole, and a file we
+                // know is short is never completed. The bytes that came are good,
+                // so its resume mode continues from them.
+                Some(t) if received < t => {
+                    End::Interrupted(InterruptReason::ServerContentLengthMismatch)
+                }
+                _ => End::Complete,
+            }
         }
-    }
+        other => other,
+    };
     match end {
         End::Cancelled => {
             if let Output::File { writer, .. } = out {

@@ -67,3 +67,33 @@ async fn weak_etag_is_never_sent_in_if_range() {
     assert!(!if_range.is_some_and(|v| v.starts_with("W/")), "weak If-Range: {if_range:?}");
     assert_eq!(reqs[1].header("range"), None, "no usable validator: no Range");
 }
+
+/// A 206 whose range stops before the complete length (`bytes 4-7/10`) ends its
+/// body cleanly, but the file is not whole: the download must never complete
+/// short. The bytes it did bring are good, so the next attempt continues.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_206_that_stops_short_of_the_total_never_completes_short() {
+    let server = Server::start().await;
+    let body = bytes(100_000, 102);
+    server.put("/s", File::strong(body.clone(), "e"));
+    server.cut_request(0, 30_000);
+    let short = body[30_000..40_000].to_vec();
+    server.hook(move |req, n| {
+        (n == 1 && req.header("range") == Some("bytes=30000-")).then(|| Resp {
+            status: 206,
+            headers: vec![
+                ("ETag".into(), "\"e\"".into()),
+                ("Content-Range".into(), "bytes 30000-39999/100000".into()),
+            ],
+            body: short.clone(),
+            ..Resp::default()
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/s")).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("s")).unwrap(), &body);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[2].header("range"), Some("bytes=40000-"));
+}
