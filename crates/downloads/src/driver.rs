@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, Hasher as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Instant, SystemTime};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION};
@@ -20,7 +20,7 @@ use crate::batch::Batcher;
 use crate::hasher::Hasher;
 use crate::item::{Control, DownloadItem, ItemInner};
 use crate::manager::{ManagerInner, WillDownload};
-use crate::naming::{suggested_file_name, uniquify};
+use crate::naming::{suggested_file_name, timestamped_name, uniquify};
 use crate::reason::InterruptReason;
 use crate::record::MANAGED_HEADERS;
 use crate::response::{Outcome, RequestedRange, ResponseHead, check_body_end, classify_response};
@@ -370,7 +370,19 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
                         || p.exists()
                         || crate::item::partial_path(&p, suffix).exists()
                 };
-                dir.join(uniquify(&name, taken).unwrap_or(name))
+                // Chromium's reservation tracker: numbered names, then one
+                // time-stamped name; never an existing file or another
+                // download's target.
+                let unique = uniquify(&name, taken).or_else(|| {
+                    let millis = SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+                    timestamped_name(&name, millis).filter(|n| !taken(n))
+                });
+                match unique {
+                    Some(unique) => dir.join(unique),
+                    None => return Err(InterruptReason::FileFailed),
+                }
             }
         };
         reserved.insert(target.clone());

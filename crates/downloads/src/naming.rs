@@ -27,7 +27,8 @@
 //! - Chromium replaces white space and dots at the ends with `_` on some platforms;
 //!   we trim them.
 //! - After `name (100).ext` Chromium tries one time-stamped name; [`uniquify`] gives
-//!   up and returns `None` (the caller owns the clock).
+//!   up and returns `None`, and the caller, which owns the clock, tries
+//!   [`timestamped_name`].
 
 use encoding_rs::WINDOWS_1252;
 use percent_encoding::percent_decode_str;
@@ -239,6 +240,43 @@ pub fn uniquify_with_limit(
     })
 }
 
+/// Chromium's last try once `name (1).ext` … `name (100).ext` are all taken:
+/// `name - yyyy-MM-ddTHHmmss.SSS.ext`, the time in UTC, cut to
+/// [`MAX_NAME_BYTES`] by shortening the stem. The caller passes the clock
+/// (milliseconds since the Unix epoch) and checks that this name is free too.
+#[must_use]
+pub fn timestamped_name(name: &str, unix_millis: u64) -> Option<String> {
+    let (stem, ext) = split_extension(name);
+    let secs = unix_millis / 1000;
+    let (year, month, day) = civil_from_days(secs / 86_400);
+    let time = secs % 86_400;
+    let suffix = format!(
+        " - {year:04}-{month:02}-{day:02}T{:02}{:02}{:02}.{:03}{ext}",
+        time / 3600,
+        time / 60 % 60,
+        time % 60,
+        unix_millis % 1000
+    );
+    let budget = MAX_NAME_BYTES.checked_sub(suffix.len())?;
+    Some(format!("{}{suffix}", &stem[..floor_char_boundary(stem, budget)]))
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01, by 400-year
+/// eras of 146 097 days whose years start on 1 March (so leap days fall last).
+const fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468; // days from 0000-03-01
+    let era = z / 146_097;
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let year = year_of_era + era * 400 + if month <= 2 { 1 } else { 0 };
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -247,6 +285,20 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn timestamped_names_in_utc() {
+        assert_eq!(timestamped_name("a.txt", 0).as_deref(), Some("a - 1970-01-01T000000.000.txt"));
+        // 2000-02-29 (a leap day of a year divisible by 400) 13:45:07.089
+        let leap = (11_016 * 86_400 + 13 * 3600 + 45 * 60 + 7) * 1000 + 89;
+        assert_eq!(
+            timestamped_name("b.tar.gz", leap).as_deref(),
+            Some("b - 2000-02-29T134507.089.tar.gz")
+        );
+        let long = timestamped_name(&"x".repeat(400), 0).unwrap();
+        assert_eq!(long.len(), MAX_NAME_BYTES);
+        assert!(timestamped_name("c", u64::MAX).is_some());
     }
 
     #[test]

@@ -97,3 +97,160 @@ async fn a_206_that_stops_short_of_the_total_never_completes_short() {
     assert_eq!(reqs.len(), 3);
     assert_eq!(reqs[2].header("range"), Some("bytes=40000-"));
 }
+
+/// Chromium's reservation tracker never hands out a path that exists: when
+/// `name (1)` … `name (100)` are all taken it tries a time-stamped name. An
+/// existing file is never overwritten by a download that was not told to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uniquifying_past_100_never_overwrites_an_existing_file() {
+    let server = Server::start().await;
+    let body = bytes(5_000, 103);
+    server.put("/full.txt", File::strong(body.clone(), "e"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("full.txt"), b"mine").unwrap();
+    for n in 1..=100 {
+        std::fs::write(dir.path().join(format!("full ({n}).txt")), b"mine").unwrap();
+    }
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/full.txt")).unwrap();
+    let state = done(&item).await;
+    assert_eq!(std::fs::read(dir.path().join("full.txt")).unwrap(), b"mine");
+    for n in 1..=100 {
+        assert_eq!(std::fs::read(dir.path().join(format!("full ({n}).txt"))).unwrap(), b"mine");
+    }
+    assert_eq!(state, ExternalState::Completed);
+    let path = item.save_path().unwrap();
+    assert_eq!(path.parent(), Some(dir.path()));
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("full - ") && name.ends_with(".txt"), "{name}");
+    assert_same(&std::fs::read(&path).unwrap(), &body);
+}
+
+/// File naming like Chromium: `filename*` wins wherever it stands, names never
+/// leave the directory, and dangerous names are made safe.
+#[test]
+fn names_from_headers_and_urls_are_safe_components() {
+    let url = url::Url::parse("https://h/a/b/last%20seg.zip?x=1").unwrap();
+    let cd = |h: &str| suggested_file_name(&url, Some(h.as_bytes()), None);
+    assert_eq!(cd("attachment; filename*=UTF-8''n%C3%A9w.txt; filename=old.txt"), "n\u{e9}w.txt");
+    assert_eq!(cd("attachment; filename=old.txt; filename*=UTF-8''n%C3%A9w.txt"), "n\u{e9}w.txt");
+    // An undecodable filename* falls back to filename.
+    assert_eq!(cd("attachment; filename*=bogus''x%FF; filename=ok.txt"), "ok.txt");
+    for h in [
+        "attachment; filename=\"../../etc/passwd\"",
+        "attachment; filename=\"..\\\\..\\\\win.ini\"",
+        "attachment; filename=\"/abs/path\"",
+        "attachment; filename*=UTF-8''..%2F..%2Fx",
+        "attachment; filename=\"..\"",
+        "attachment; filename=\"a\u{7}b\"",
+    ] {
+        let name = cd(h);
+        assert!(!name.is_empty(), "{h}");
+        assert!(!name.contains(['/', '\\']), "{h} -> {name}");
+        assert!(!name.starts_with('.'), "{h} -> {name}");
+        assert!(!name.chars().any(char::is_control), "{h} -> {name}");
+    }
+    assert_eq!(suggested_file_name(&url, None, None), "last seg.zip");
+    let bare = url::Url::parse("https://h/").unwrap();
+    assert_eq!(suggested_file_name(&bare, None, None), "download");
+    assert_eq!(sanitize("CON.txt", 255).as_deref(), Some("_CON.txt"));
+    assert_eq!(sanitize("lpt1", 255).as_deref(), Some("_lpt1"));
+    assert_eq!(sanitize("___", 255), None);
+    // The byte limit cuts on a character boundary and keeps the extension.
+    let long = format!("{}.bin", "\u{e9}".repeat(200));
+    let cut = sanitize(&long, 255).unwrap();
+    assert!(cut.len() <= 255 && cut.ends_with(".bin"), "{}", cut.len());
+}
+
+/// Electron: `cancel()` deletes the partial, also for an item interrupted and
+/// waiting for `resume()`; `done(cancelled)` comes exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_while_waiting_for_the_user_deletes_the_partial() {
+    let server = Server::start().await;
+    server.put("/w", File::strong(bytes(100_000, 104), "e"));
+    server.cut_all(Some(20_000));
+    let dir = tempfile::tempdir().unwrap();
+    let retry = RetryPolicy { max_attempts: 0, ..fast_retry() };
+    let item = manager(dir.path(), retry).download_url(&server.url("/w")).unwrap();
+    let mut ev = item.subscribe();
+    until(|| item.resume_mode() == Some(ResumeMode::UserContinue)).await;
+    assert!(dir.path().join("w.part").exists());
+    assert!(item.can_resume());
+    item.cancel();
+    assert_eq!(done(&item).await, ExternalState::Cancelled);
+    assert!(!dir.path().join("w.part").exists());
+    assert!(!dir.path().join("w").exists());
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let dones = common::drain(&mut ev)
+        .into_iter()
+        .filter(|e| matches!(e, sessionkit_downloads::DownloadEvent::Done { .. }))
+        .count();
+    assert_eq!(dones, 1);
+    assert_eq!(item.state(), ExternalState::Cancelled);
+    assert!(!item.can_resume());
+}
+
+/// Electron: `getCurrentBytesPerSecond()` is 0 while paused, and pausing stops
+/// reading: no bytes arrive until `resume()`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paused_items_read_nothing_and_report_zero_speed() {
+    let server = Server::start().await;
+    let body = bytes(400_000, 105);
+    server.put("/p", File::strong(body.clone(), "e"));
+    server.throttle(Some(400_000));
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/p")).unwrap();
+    until(|| item.received_bytes() > 0).await;
+    item.pause();
+    assert!(item.is_paused());
+    assert!(item.can_resume());
+    assert_eq!(item.current_bytes_per_second(), 0);
+    assert_eq!(item.state(), ExternalState::Progressing);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let a = item.received_bytes();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The socket buffer may hold one frame already read by hyper; nothing more.
+    assert!(item.received_bytes() <= a + 64 * 1024, "{} -> {}", a, item.received_bytes());
+    item.resume();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("p")).unwrap(), &body);
+}
+
+/// Chromium: a range request is guarded by the downloader alone; a `Range` or
+/// `If-Range` the caller passed is not sent on a fresh start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_range_headers_are_not_sent() {
+    let server = Server::start().await;
+    let body = bytes(10_000, 106);
+    server.put("/r", File::strong(body.clone(), "e"));
+    let dir = tempfile::tempdir().unwrap();
+    let m = manager(dir.path(), fast_retry());
+    let req = sessionkit_downloads::DownloadRequest::new(server.url("/r"))
+        .header("Range", "bytes=500-")
+        .unwrap()
+        .header("If-Range", "\"e\"")
+        .unwrap()
+        .header("Accept-Encoding", "gzip")
+        .unwrap();
+    let item = m.download(req).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("r")).unwrap(), &body);
+    let r = &server.requests()[0];
+    assert_eq!(r.header("range"), None);
+    assert_eq!(r.header("if-range"), None);
+    assert_eq!(r.header("accept-encoding"), Some("identity"));
+}
+
+/// A 404 on the first request is SERVER_BAD_CONTENT: not resumable, `done`
+/// with `interrupted`, and no file left behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_404_ends_the_download_and_leaves_no_file() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/missing")).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Interrupted);
+    assert_eq!(item.interrupt_reason(), Some(InterruptReason::ServerBadContent));
+    assert_eq!(item.resume_mode(), Some(ResumeMode::Invalid));
+    assert!(!item.can_resume());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
