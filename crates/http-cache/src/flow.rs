@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::body::{empty, file_range, full, prefix_then, prefix_then_error};
 use crate::cache::{CacheRequest, HttpCache, lock};
-use crate::headers::to_map;
+use crate::headers::{to_map, without_hop_by_hop};
 use crate::key::primary_key;
 use crate::mode::CacheMode;
 use crate::range::{RangeAnswer, resolve};
@@ -275,7 +275,7 @@ impl HttpCache {
                     .await;
             }
             let mut record = old.clone();
-            record.headers = merge_not_modified(&old.headers, response.headers());
+            record.headers = merge_not_modified(&old.headers, &dated(response.headers(), now));
             record.request_time = sent_at;
             record.response_time = now;
             let updated = {
@@ -367,8 +367,9 @@ impl HttpCache {
         let variant = self.publish(key, record, request.headers(), sink).await?;
         drop(_writer);
         // A network response goes out with the origin's fields (minus hop-by-hop
-        // ones, since the body is now whole), without an Age of our own.
-        serve(&variant, request, to_map(&variant.judged.record.headers), status)
+        // ones, since the body is now whole), without an Age of our own; fields a
+        // qualified `no-cache` names are kept here, only the stored copy lacks them.
+        serve(&variant, request, to_map(&without_hop_by_hop(&head.headers)), status)
     }
 }
 
@@ -397,6 +398,19 @@ impl HttpCache {
             _ => work(),
         }
     }
+}
+
+/// The fields of a 304 (or HEAD 200) with a `Date` of its arrival when the origin
+/// sent none (RFC 9110 §6.6.1: a recipient with a clock appends one), so the
+/// merge replaces the stored response's older `Date` and its age starts afresh.
+fn dated(headers: &HeaderMap, now: std::time::SystemTime) -> HeaderMap {
+    let mut headers = headers.clone();
+    if !headers.contains_key(header::DATE)
+        && let Ok(v) = HeaderValue::from_str(&crate::format_http_date(now))
+    {
+        headers.insert(header::DATE, v);
+    }
+    headers
 }
 
 async fn send<U: Upstream>(upstream: &U, request: Request<Bytes>) -> Result<Response<Body>, Error> {

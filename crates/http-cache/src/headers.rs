@@ -59,6 +59,11 @@ pub fn comma_members<'a>(
         .filter(|m| !m.is_empty())
 }
 
+/// One line's comma-separated members, untrimmed, commas inside quotes respected.
+pub(crate) fn split_members(line: &str) -> Vec<&str> {
+    split_list(line)
+}
+
 fn split_list(line: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;

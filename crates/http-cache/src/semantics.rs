@@ -52,8 +52,8 @@ impl PolicyOptions {
 pub(crate) struct Judged {
     pub record: StoredResponse,
     pub policy: CachePolicy,
-    /// `None` for `Vary: *`.
-    vary: Option<Vec<(HeaderName, String)>>,
+    /// `None` for `Vary: *`; each value `None` when the request lacked the field.
+    vary: Option<Vec<(HeaderName, Option<Vec<u8>>)>>,
     directives: Vec<Directive>,
 }
 
@@ -72,7 +72,10 @@ impl Judged {
                 })
                 .collect()
         });
-        let directives = directives(&response, &header::CACHE_CONTROL);
+        let mut directives = directives(&response, &header::CACHE_CONTROL);
+        // A qualified `no-cache="a"` only withholds the named fields, which were
+        // not stored (see `record_for`): it does not forbid reuse.
+        directives.retain(|d| !is_qualified_no_cache(d));
         Self { record, policy, vary, directives }
     }
 
@@ -92,7 +95,7 @@ pub(crate) fn policy_view(record: &StoredResponse, options: PolicyOptions) -> Ca
     *req.headers_mut() = normalised_request(&to_map(&record.request_headers));
     let mut res = http::Response::new(());
     *res.status_mut() = record.status;
-    *res.headers_mut() = normalised_response(&record.headers);
+    *res.headers_mut() = normalised_response(record);
     CachePolicy::new_options(&req, &res, record.response_time, options.cache_options())
 }
 
@@ -122,24 +125,31 @@ fn lowercase_field(map: &mut HeaderMap, name: &HeaderName) {
     }
 }
 
-fn normalised_response(list: &[(HeaderName, HeaderValue)]) -> HeaderMap {
-    let mut map = to_map(list);
+fn normalised_response(record: &StoredResponse) -> HeaderMap {
+    let mut map = to_map(&record.headers);
     // RFC 9111 lets a shared cache store a response with Set-Cookie; the crate
     // refuses it in shared mode unless `public`. Cookies never change freshness.
     map.remove(header::SET_COOKIE);
     lowercase_field(&mut map, &header::CACHE_CONTROL);
     lowercase_field(&mut map, &header::PRAGMA);
+    without_qualified_no_cache(&mut map);
     // Age: RFC 9111 §5.1 — use the first member of a list; ignore an invalid value.
     let first_age = comma_members(map.get_all(header::AGE)).next().map(str::to_owned);
-    if let Some(first) = first_age {
-        map.remove(header::AGE);
-        if !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) {
-            // An overflowing Age saturates at 2^31 (RFC 9111 §1.2.2).
-            let secs = first.parse::<u64>().unwrap_or(1 << 31).min(1 << 31);
-            map.insert(header::AGE, HeaderValue::from(secs));
-        }
-    } else {
-        map.remove(header::AGE);
+    map.remove(header::AGE);
+    let age_value = first_age
+        .filter(|first| !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()))
+        // An overflowing Age saturates at 2^31 (RFC 9111 §1.2.2).
+        .map(|first| first.parse::<u64>().unwrap_or(1 << 31).min(1 << 31));
+    // RFC 9111 §4.2.3 (Chromium's GetCurrentAge does the same): the age on arrival
+    // is the larger of the apparent age (arrival - Date) and Age plus the time the
+    // request took; the crate would use Age alone. Whole seconds, as Age is.
+    let apparent = single_date(&map, &header::DATE)
+        .and_then(|date| record.response_time.duration_since(date).ok())
+        .map_or(0, |d| d.as_secs());
+    let delay = record.response_time.duration_since(record.request_time).map_or(0, |d| d.as_secs());
+    let corrected = apparent.max(age_value.unwrap_or(0).saturating_add(delay)).min(1 << 31);
+    if corrected > 0 || age_value.is_some() {
+        map.insert(header::AGE, HeaderValue::from(corrected));
     }
     // Expires: an invalid date means "already expired" (RFC 9111 §5.3); a valid one
     // is rewritten as IMF-fixdate, which the crate's parser reads.
@@ -172,6 +182,57 @@ fn single_date(map: &HeaderMap, name: &HeaderName) -> Option<SystemTime> {
     parse_http_date(first.to_str().ok()?)
 }
 
+fn is_qualified_no_cache(d: &Directive) -> bool {
+    d.name == "no-cache" && d.value.is_some()
+}
+
+/// The fields a qualified `no-cache="a, b"` names, lower-cased (RFC 9111
+/// §5.2.2.4): they may not be served without revalidation, so they are never
+/// stored, as Chromium does (`PERSIST_SANS_NON_CACHEABLE`).
+pub(crate) fn no_cache_fields(headers: &HeaderMap) -> Vec<String> {
+    directives(headers, &header::CACHE_CONTROL)
+        .iter()
+        .filter(|d| is_qualified_no_cache(d))
+        .filter_map(|d| d.value.as_deref())
+        .flat_map(|v| v.split(','))
+        .map(|f| f.trim().to_ascii_lowercase())
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+/// The list without the fields a qualified `no-cache` names.
+fn without_no_cache_fields(list: HeaderList) -> HeaderList {
+    let fields = no_cache_fields(&to_map(&list));
+    if fields.is_empty() {
+        return list;
+    }
+    list.into_iter().filter(|(n, _)| !fields.iter().any(|f| f == n.as_str())).collect()
+}
+
+/// Drops qualified `no-cache="..."` members from the (lower-cased) `Cache-Control`
+/// lines, so the policy does not read them as an unqualified `no-cache`.
+fn without_qualified_no_cache(map: &mut HeaderMap) {
+    let lines: Vec<String> = map
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|line| {
+            crate::headers::split_members(line)
+                .into_iter()
+                .map(|m| m.trim_matches(|c| c == ' ' || c == '\t'))
+                .filter(|m| !m.is_empty() && !m.starts_with("no-cache="))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    map.remove(header::CACHE_CONTROL);
+    for line in lines.into_iter().filter(|l| !l.is_empty()) {
+        if let Ok(v) = HeaderValue::from_str(&line) {
+            map.append(header::CACHE_CONTROL, v);
+        }
+    }
+}
+
 /// The field names a response's `Vary` nominates, lower-cased; `None` for `Vary: *`,
 /// which can never match and is therefore never stored.
 pub(crate) fn vary_names(headers: &HeaderMap) -> Option<Vec<String>> {
@@ -201,8 +262,23 @@ pub(crate) fn nominated(request: &HeaderMap, vary: &[String]) -> HeaderList {
     out
 }
 
-fn normalised_value<'a>(values: impl IntoIterator<Item = &'a HeaderValue>) -> String {
-    comma_members(values).collect::<Vec<_>>().join(",")
+/// A request field's value for `Vary` matching: `None` when absent (RFC 9111 §4.1:
+/// an absent field only matches an absent one); lines joined, white space around
+/// commas dropped; bytes outside visible ASCII compared as they are.
+fn normalised_value<'a>(values: impl IntoIterator<Item = &'a HeaderValue>) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    for value in values {
+        let part = match value.to_str() {
+            Ok(_) => comma_members([value]).collect::<Vec<_>>().join(",").into_bytes(),
+            Err(_) => value.as_bytes().to_vec(),
+        };
+        let joined = out.get_or_insert_with(Vec::new);
+        if !joined.is_empty() && !part.is_empty() {
+            joined.push(b',');
+        }
+        joined.extend_from_slice(&part);
+    }
+    out
 }
 
 /// Whether a request selects this stored variant: every field its `Vary` nominates
@@ -239,7 +315,9 @@ pub(crate) fn is_fresh_for(judged: &Judged, request: &HeaderMap, now: SystemTime
     if has(&req, "no-cache") {
         return false;
     }
-    if delta_seconds(&req, "max-age").is_some_and(|max| policy.age(now) > max) {
+    // Chromium treats a request's `max-age=0` as "validate" (LOAD_VALIDATE_CACHE),
+    // and Fetch's `no-cache` mode is expressed with exactly that header.
+    if delta_seconds(&req, "max-age").is_some_and(|max| max.is_zero() || policy.age(now) > max) {
         return false;
     }
     if delta_seconds(&req, "min-fresh").is_some_and(|min| policy.time_to_live(now) < min) {
@@ -293,7 +371,7 @@ pub(crate) fn record_for(
     }
     StoredResponse {
         status: response.status,
-        headers: without_hop_by_hop(&response.headers),
+        headers: without_no_cache_fields(without_hop_by_hop(&response.headers)),
         request_method: request.method.clone(),
         request_uri: uri,
         request_headers,
@@ -340,7 +418,7 @@ pub(crate) fn merge_not_modified(stored: &HeaderList, not_modified: &HeaderMap) 
     let mut out: HeaderList =
         stored.iter().filter(|(n, _)| !replaced(n) && n != header::AGE).cloned().collect();
     out.extend(fresh.into_iter().filter(|(n, _)| !NOT_UPDATED_BY_304.contains(n)));
-    out
+    without_no_cache_fields(out)
 }
 
 /// Whether a 304 can be applied to the stored response: when both carry a strong
