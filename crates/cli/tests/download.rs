@@ -199,6 +199,20 @@ fn an_interrupted_download_resumes_when_run_again_or_can_be_cancelled() {
     assert!(last.contains(&format!("range: bytes={offset}-")), "{last:?}");
     assert!(last.contains(&"if-range: \"v1\"".to_owned()), "{last:?}");
 
+    // Interrupted again, then resumed by id: the path on stdout.
+    let third = data.path().join("third");
+    state.flaky.store(true, Ordering::SeqCst);
+    assert_error(&run(data.path(), &["download", "--dir", third.to_str().unwrap(), &url]), 1);
+    let list = run(data.path(), &["downloads", "list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
+    assert_eq!(rows[1]["state"], "interrupted");
+    let id = rows[1]["id"].as_u64().unwrap().to_string();
+    state.flaky.store(false, Ordering::SeqCst);
+    let out = run(data.path(), &["downloads", "resume", &id]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim_end(), third.join("file.bin").display().to_string());
+    assert_eq!(std::fs::read(third.join("file.bin")).unwrap(), payload());
+
     // Interrupted again elsewhere, then cancelled: the partial is deleted.
     let other = data.path().join("other");
     state.flaky.store(true, Ordering::SeqCst);
@@ -206,13 +220,13 @@ fn an_interrupted_download_resumes_when_run_again_or_can_be_cancelled() {
     assert!(other.join("file.bin.part").exists());
     let list = run(data.path(), &["downloads", "list", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
-    let id = rows[1]["id"].as_u64().unwrap().to_string();
+    let id = rows[2]["id"].as_u64().unwrap().to_string();
     let out = run(data.path(), &["downloads", "cancel", &id]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!other.join("file.bin.part").exists());
     let list = run(data.path(), &["downloads", "list", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
-    assert_eq!(rows[1]["state"], "cancelled");
+    assert_eq!(rows[2]["state"], "cancelled");
     // Cancelling it twice is a failure, not bad input.
     assert_error(&run(data.path(), &["downloads", "cancel", &id]), 1);
 }
