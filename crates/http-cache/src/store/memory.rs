@@ -88,13 +88,20 @@ impl MemoryStore {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn put(&self, inner: &mut Inner, key: &str, variants: Vec<Arc<Variant>>) {
+    fn put(&self, inner: &mut Inner, key: &str, mut variants: Vec<Arc<Variant>>) {
         inner.drop_entry(key);
+        let entry_bytes = |variants: &[Arc<Variant>]| {
+            key.len() as u64 + variants.iter().map(|v| variant_bytes(&v.judged.record)).sum::<u64>()
+        };
+        // Each body is at most 1/8 of the cache, but a URL's variants together may
+        // not be: the oldest go first, so the byte bound holds.
+        while !variants.is_empty() && entry_bytes(&variants) > self.max_bytes {
+            variants.pop();
+        }
         if variants.is_empty() {
             return;
         }
-        let bytes = key.len() as u64
-            + variants.iter().map(|v| variant_bytes(&v.judged.record)).sum::<u64>();
+        let bytes = entry_bytes(&variants);
         inner.tick += 1;
         let tick = inner.tick;
         inner.entries.insert(key.to_owned(), Entry { variants, bytes, last_use: tick });

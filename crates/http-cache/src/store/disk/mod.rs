@@ -54,6 +54,9 @@ struct Meta {
     /// Blobs this entry refers to.
     blobs: Vec<[u8; 32]>,
     last_used: SystemTime,
+    /// Order of last use, to break ties of the eviction score (entries used in
+    /// the same second) in favour of the most recently used.
+    seq: u64,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +68,8 @@ struct Table {
     /// Keys used since the last write of `used`.
     dirty: HashSet<String>,
     last_flush: Option<SystemTime>,
+    /// Use counter behind `Meta::seq`.
+    seq: u64,
 }
 
 impl Table {
@@ -206,7 +211,8 @@ impl DiskStore {
                     slot.1 += 1;
                 }
             }
-            let meta = Meta { index_bytes: index_bytes(&key, encoded.len()), blobs, last_used };
+            let meta =
+                Meta { index_bytes: index_bytes(&key, encoded.len()), blobs, last_used, seq: 0 };
             table.total += meta.index_bytes;
             table.entries.insert(key, meta);
         }
@@ -306,7 +312,13 @@ impl DiskStore {
                     freed.retain(|h| h != hash);
                 }
             }
-            let meta = Meta { index_bytes: index_bytes(key, bytes.len()), blobs, last_used: now };
+            table.seq += 1;
+            let meta = Meta {
+                index_bytes: index_bytes(key, bytes.len()),
+                blobs,
+                last_used: now,
+                seq: table.seq,
+            };
             table.total += meta.index_bytes;
             table.entries.insert(key.to_owned(), meta);
         }
@@ -318,23 +330,26 @@ impl DiskStore {
     }
 
     /// Chromium's simple-backend eviction: above 95% of the maximum, evict by
-    /// seconds since last use × (size + 512), largest first, down to 90%.
-    fn evict(&self, table: &mut Table) -> Result<(), Error> {
+    /// seconds since last use × (size + 512), largest first, down to 90%. Equal
+    /// scores go least recently used first, and the entry just written (`keep`,
+    /// at most 1/8 of the cache) stays: its body is about to be served.
+    fn evict(&self, table: &mut Table, keep: &str) -> Result<(), Error> {
         if table.total * 100 <= self.max_bytes * 95 {
             return Ok(());
         }
         let now = self.clock.now();
-        let mut scored: Vec<(u128, String)> = table
+        let mut scored: Vec<(u128, u64, String)> = table
             .entries
             .iter()
+            .filter(|(k, _)| k.as_str() != keep)
             .map(|(k, m)| {
                 let idle = now.duration_since(m.last_used).unwrap_or_default().as_secs();
                 let score = u128::from(idle) * u128::from(table.entry_bytes(m) + ENTRY_OVERHEAD);
-                (score, k.clone())
+                (score, m.seq, k.clone())
             })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        for (_, key) in scored {
+        for (_, _, key) in scored {
             if table.total * 100 <= self.max_bytes * 90 {
                 break;
             }
@@ -389,8 +404,11 @@ impl Store for DiskStore {
         {
             let now = self.clock.now();
             let mut table = self.lock();
+            table.seq += 1;
+            let seq = table.seq;
             if let Some(meta) = table.entries.get_mut(key) {
                 meta.last_used = now;
+                meta.seq = seq;
                 if !table.dirty.contains(key) {
                     table.dirty.insert(key.to_owned());
                 }
@@ -438,7 +456,7 @@ impl Store for DiskStore {
         let (kept, _) =
             merged_variants(existing, new.clone(), request, |v| &v.record, self.max_variants);
         self.write_entry(&mut table, key, &kept)?;
-        self.evict(&mut table)?;
+        self.evict(&mut table, key)?;
         drop(table);
         Ok(self.to_variant(new))
     }
