@@ -50,7 +50,7 @@ pub(crate) struct DownloadArgs {
     #[arg(long, value_name = "HEX")]
     pub(crate) sha256: Option<String>,
 
-    /// Limit the download to BPS bytes per second
+    /// Limit the download to BPS bytes per second (0: no limit)
     #[arg(long, value_name = "BPS")]
     pub(crate) limit_rate: Option<u64>,
 }

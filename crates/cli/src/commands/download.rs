@@ -38,7 +38,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DownloadArgs) -> Result<(), WriteE
             }
             None => session.download(request)?,
         };
-        download_wait::wait(&manager, &item).await
+        download_wait::wait(&manager, &item, session.is_persistent()).await
     });
     // Cookies the server set are kept, whatever happened to the download.
     let flushed = session.cookies().and_then(|cookies| cookies.flush());

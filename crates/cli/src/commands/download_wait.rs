@@ -19,11 +19,14 @@ const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Waits until `item` is complete (prints its path), done otherwise, or
 /// interrupted and waiting for the user (both failures, exit 1). Ctrl-C
 /// pauses every download of the manager and waits for its record, so the
-/// same command resumes later.
+/// same command resumes later when the partition is `persistent`.
 pub(crate) async fn wait(
     manager: &sessionkit::DownloadManager,
     item: &DownloadItem,
+    persistent: bool,
 ) -> Result<(), WriteError> {
+    // In memory the record goes with the process: nothing to resume later.
+    let hint = if persistent { "; run the same command again to resume" } else { "" };
     let mut progress = std::io::stderr().is_terminal().then(Progress::default);
     let ctrl_c = async {
         // Without a signal handler there is nothing to wait for.
@@ -41,7 +44,7 @@ pub(crate) async fn wait(
                     tracing::warn!(unsettled, "downloads did not settle before exit");
                 }
                 break Err(Failure::failed(format!(
-                    "interrupted at {} bytes; run the same command again to resume",
+                    "interrupted at {} bytes{hint}",
                     item.received_bytes()
                 )));
             }
@@ -49,7 +52,7 @@ pub(crate) async fn wait(
                 if let Some(progress) = &mut progress {
                     progress.draw(item);
                 }
-                if let Some(outcome) = settled(item) {
+                if let Some(outcome) = settled(item, hint) {
                     break outcome;
                 }
             }
@@ -66,7 +69,7 @@ pub(crate) async fn wait(
 
 /// `Some` once the command can stop waiting: the path of a complete file,
 /// or why it is not.
-fn settled(item: &DownloadItem) -> Option<Result<Option<String>, Failure>> {
+fn settled(item: &DownloadItem, hint: &str) -> Option<Result<Option<String>, Failure>> {
     let id = item.id();
     let reason = || item.interrupt_reason().map_or_else(|| "unknown".to_owned(), |r| r.to_string());
     if item.is_done() {
@@ -83,8 +86,13 @@ fn settled(item: &DownloadItem) -> Option<Result<Option<String>, Failure>> {
     let waits =
         matches!(item.resume_mode(), Some(ResumeMode::UserContinue | ResumeMode::UserRestart));
     (item.state() == ExternalState::Interrupted && waits).then(|| {
+        let hint = if hint.is_empty() {
+            String::new()
+        } else {
+            format!("{hint} (or `sessionkit downloads resume {id}`)")
+        };
         Err(Failure::failed(format!(
-            "download {id} interrupted at {} bytes: {}; run the same command again (or `sessionkit downloads resume {id}`) to resume",
+            "download {id} interrupted at {} bytes: {}{hint}",
             item.received_bytes(),
             reason()
         )))

@@ -28,7 +28,7 @@ pub(crate) fn run(global: &GlobalArgs, command: &DownloadsCommand) -> Result<(),
                 if !item.is_done() {
                     item.resume();
                 }
-                download_wait::wait(&manager, &item).await
+                download_wait::wait(&manager, &item, session.is_persistent()).await
             }
             DownloadsCommand::Cancel { id } => {
                 let item = find(&session, *id)?;
