@@ -44,6 +44,10 @@ Examples:
   sessionkit get -i http://127.0.0.1:8080/
   sessionkit serve-proxy --listen 127.0.0.1:3128
 
+  # Download through the session, resumable: run it again after an interruption.
+  sessionkit download --dir ./incoming https://example.com/big.iso
+  sessionkit downloads list
+
   # List partitions (add --json for a machine-readable list), delete one.
   sessionkit --data-dir ./data partitions list
   sessionkit --data-dir ./data partitions delete persist:work
