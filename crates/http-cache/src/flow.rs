@@ -320,6 +320,9 @@ impl HttpCache {
             *r.headers_mut() = request.headers().clone();
             r.into_parts()
         };
+        if request.method() == Method::HEAD && head.status == StatusCode::OK {
+            self.update_from_head(key, request.headers(), &head.headers, sent_at, received).await?;
+        }
         let mut record = record_for(&request_parts, &head, sent_at, received, 0);
         let judged = Judged::new(record.clone(), self.inner.options);
         let max = self.inner.store.max_entry_size();
@@ -374,6 +377,34 @@ impl HttpCache {
 }
 
 impl HttpCache {
+    /// RFC 9111 §4.3.5: a 200 to a HEAD updates each stored GET the request could
+    /// have used when the validators it carries (`ETag`, `Last-Modified`) and its
+    /// `Content-Length` agree with the stored response; otherwise the stored GET
+    /// describes another representation and is dropped.
+    async fn update_from_head(
+        &self,
+        key: &str,
+        request: &HeaderMap,
+        head: &HeaderMap,
+        sent_at: std::time::SystemTime,
+        received: std::time::SystemTime,
+    ) -> Result<(), Error> {
+        let _writer = self.writer(key).await;
+        let variants = self.inner.store.lookup(key)?;
+        for variant in variants.iter().filter(|v| v.judged.selected_by(request)) {
+            let old = &variant.judged.record;
+            if !same_representation(old, head) {
+                return self.inner.store.remove(key);
+            }
+            let mut record = old.clone();
+            record.headers = merge_not_modified(&old.headers, &dated(head, received));
+            record.request_time = sent_at;
+            record.response_time = received;
+            self.inner.store.update(key, old, record)?;
+        }
+        Ok(())
+    }
+
     /// Finishes the body and commits the variant. A store that syncs files does it
     /// on tokio's blocking pool (as Chromium does its cache I/O off the network
     /// thread), so a slow fsync never stalls other requests.
@@ -398,6 +429,21 @@ impl HttpCache {
             _ => work(),
         }
     }
+}
+
+/// Whether a HEAD response describes the stored response's representation: each
+/// validator it carries equals the stored one, and its `Content-Length` (if any)
+/// is the stored body's length.
+fn same_representation(stored: &crate::record::StoredResponse, head: &HeaderMap) -> bool {
+    let validators_agree = [header::ETAG, header::LAST_MODIFIED].iter().all(|name| {
+        head.get(name).is_none_or(|new| {
+            stored.headers.iter().any(|(n, old)| n == name && old.as_bytes() == new.as_bytes())
+        })
+    });
+    let length_agrees = head.get(header::CONTENT_LENGTH).is_none_or(|v| {
+        v.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()) == Some(stored.body_len)
+    });
+    validators_agree && length_agrees
 }
 
 /// The fields of a 304 (or HEAD 200) with a `Date` of its arrival when the origin
