@@ -20,7 +20,9 @@ use crate::batch::Batcher;
 use crate::hasher::Hasher;
 use crate::item::{Control, DownloadItem, ItemInner};
 use crate::manager::{ManagerInner, WillDownload};
-use crate::naming::{suggested_file_name, timestamped_name, uniquify};
+use crate::naming::{
+    MAX_NAME_BYTES, sanitize, suggested_file_name, timestamped_name, uniquify_with_limit,
+};
 use crate::reason::InterruptReason;
 use crate::record::MANAGED_HEADERS;
 use crate::response::{Outcome, RequestedRange, ResponseHead, check_body_end, classify_response};
@@ -370,14 +372,19 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
                         || p.exists()
                         || crate::item::partial_path(&p, suffix).exists()
                 };
+                // Like Chromium, which keeps room for `.crdownload`, the name
+                // leaves room for the partial suffix: `<target>.part` must fit
+                // in one path component too.
+                let budget = MAX_NAME_BYTES.saturating_sub(suffix.len()).max(1);
+                let name = sanitize(&name, budget).unwrap_or_else(|| name.clone());
                 // Chromium's reservation tracker: numbered names, then one
                 // time-stamped name; never an existing file or another
                 // download's target.
-                let unique = uniquify(&name, taken).or_else(|| {
+                let unique = uniquify_with_limit(&name, budget, taken).or_else(|| {
                     let millis = SystemTime::now()
                         .duration_since(UNIX_EPOCH)
                         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-                    timestamped_name(&name, millis).filter(|n| !taken(n))
+                    timestamped_name(&name, millis, budget).filter(|n| !taken(n))
                 });
                 match unique {
                     Some(unique) => dir.join(unique),

@@ -242,10 +242,11 @@ pub fn uniquify_with_limit(
 
 /// Chromium's last try once `name (1).ext` … `name (100).ext` are all taken:
 /// `name - yyyy-MM-ddTHHmmss.SSS.ext`, the time in UTC, cut to
-/// [`MAX_NAME_BYTES`] by shortening the stem. The caller passes the clock
-/// (milliseconds since the Unix epoch) and checks that this name is free too.
+/// `max_bytes` (e.g. [`MAX_NAME_BYTES`]) by shortening the stem. The caller
+/// passes the clock (milliseconds since the Unix epoch) and checks that this
+/// name is free too.
 #[must_use]
-pub fn timestamped_name(name: &str, unix_millis: u64) -> Option<String> {
+pub fn timestamped_name(name: &str, unix_millis: u64, max_bytes: usize) -> Option<String> {
     let (stem, ext) = split_extension(name);
     let secs = unix_millis / 1000;
     let (year, month, day) = civil_from_days(secs / 86_400);
@@ -257,7 +258,7 @@ pub fn timestamped_name(name: &str, unix_millis: u64) -> Option<String> {
         time % 60,
         unix_millis % 1000
     );
-    let budget = MAX_NAME_BYTES.checked_sub(suffix.len())?;
+    let budget = max_bytes.checked_sub(suffix.len())?;
     Some(format!("{}{suffix}", &stem[..floor_char_boundary(stem, budget)]))
 }
 
@@ -289,16 +290,20 @@ mod tests {
 
     #[test]
     fn timestamped_names_in_utc() {
-        assert_eq!(timestamped_name("a.txt", 0).as_deref(), Some("a - 1970-01-01T000000.000.txt"));
+        assert_eq!(
+            timestamped_name("a.txt", 0, MAX_NAME_BYTES).as_deref(),
+            Some("a - 1970-01-01T000000.000.txt")
+        );
         // 2000-02-29 (a leap day of a year divisible by 400) 13:45:07.089
         let leap = (11_016 * 86_400 + 13 * 3600 + 45 * 60 + 7) * 1000 + 89;
         assert_eq!(
-            timestamped_name("b.tar.gz", leap).as_deref(),
+            timestamped_name("b.tar.gz", leap, MAX_NAME_BYTES).as_deref(),
             Some("b - 2000-02-29T134507.089.tar.gz")
         );
-        let long = timestamped_name(&"x".repeat(400), 0).unwrap();
+        let long = timestamped_name(&"x".repeat(400), 0, MAX_NAME_BYTES).unwrap();
         assert_eq!(long.len(), MAX_NAME_BYTES);
-        assert!(timestamped_name("c", u64::MAX).is_some());
+        assert!(timestamped_name("c", u64::MAX, MAX_NAME_BYTES).is_some());
+        assert_eq!(timestamped_name("c", 0, 10), None);
     }
 
     #[test]

@@ -254,3 +254,44 @@ async fn a_404_ends_the_download_and_leaves_no_file() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Chromium keeps room for the intermediate suffix (`.crdownload`) when it
+/// cuts a long name; our partial file is `<target>.part`, so a name cut to the
+/// file system's 255 bytes must still leave room for it, or the partial file
+/// can never be created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_very_long_name_still_downloads() {
+    let server = Server::start().await;
+    let body = bytes(3_000, 107);
+    let mut file = File::strong(body.clone(), "e");
+    file.content_disposition = Some(format!("attachment; filename=\"{}.bin\"", "a".repeat(300)));
+    server.put("/long", file);
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/long")).unwrap();
+    let state = done(&item).await;
+    assert_eq!(state, ExternalState::Completed, "{:?}", item.interrupt_reason());
+    let path = item.save_path().unwrap();
+    assert_eq!(path.parent(), Some(dir.path()));
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.len() + ".part".len() <= 255 && name.ends_with(".bin"), "{}", name.len());
+    assert_same(&std::fs::read(&path).unwrap(), &body);
+}
+
+/// Names from URLs: the last segment is percent-decoded and an encoded slash
+/// cannot smuggle a separator; an empty last segment falls back to Electron's
+/// default `download`; `filename*` in ISO-8859-1 decodes.
+#[test]
+fn more_names_like_chromium() {
+    let u = |s: &str| url::Url::parse(s).unwrap();
+    let enc = suggested_file_name(&u("https://h/a%2F..%2Fb.txt"), None, None);
+    assert!(!enc.contains('/') && !enc.starts_with('.'), "{enc}");
+    assert_eq!(suggested_file_name(&u("https://h/dir/"), None, None), "download");
+    let latin = suggested_file_name(
+        &u("https://h/x"),
+        Some(b"attachment; filename*=iso-8859-1'en'%A3%20rates.txt"),
+        None,
+    );
+    assert_eq!(latin, "\u{a3} rates.txt");
+    let inline = suggested_file_name(&u("https://h/x"), Some(b"inline; filename=i.pdf"), None);
+    assert_eq!(inline, "i.pdf");
+}
