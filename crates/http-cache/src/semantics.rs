@@ -94,9 +94,37 @@ pub(crate) fn policy_view(record: &StoredResponse, options: PolicyOptions) -> Ca
     *req.uri_mut() = record.request_uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
     *req.headers_mut() = normalised_request(&to_map(&record.request_headers));
     let mut res = http::Response::new(());
-    *res.status_mut() = record.status;
-    *res.headers_mut() = normalised_response(record);
+    let headers = normalised_response(record);
+    *res.status_mut() = status_for_policy(record.status, &headers);
+    *res.headers_mut() = headers;
     CachePolicy::new_options(&req, &res, record.response_time, options.cache_options())
+}
+
+/// Statuses `http-cache-semantics` knows how to cache.
+const UNDERSTOOD: [u16; 14] =
+    [200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501];
+
+/// The status the policy is built with. RFC 9111 §3 lets a cache store a final
+/// response of any status that carries explicit freshness, and Chromium reuses
+/// them (cache-tests `status-*-fresh`); the crate refuses statuses outside its
+/// list (299, 400, 500, 503 ...), so such a response is judged as a 200 would be.
+/// Without explicit freshness the real status stays, so no heuristic applies.
+fn status_for_policy(status: StatusCode, headers: &HeaderMap) -> StatusCode {
+    let code = status.as_u16();
+    let explicit = headers.contains_key(header::EXPIRES) || {
+        let cc = directives(headers, &header::CACHE_CONTROL);
+        has(&cc, "max-age") || has(&cc, "s-maxage")
+    };
+    if explicit
+        && (200..600).contains(&code)
+        && code != 206
+        && code != 304
+        && !UNDERSTOOD.contains(&code)
+    {
+        StatusCode::OK
+    } else {
+        status
+    }
 }
 
 /// Request headers with `Cache-Control`/`Pragma` directive names lower-cased.

@@ -384,3 +384,32 @@ mod disk {
         assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
     }
 }
+
+/// cache-tests `status-*-fresh` (Chrome reuses them): a final response of any
+/// status with explicit freshness is stored and reused while fresh, and never
+/// once stale (`status-*-stale`, required).
+#[tokio::test]
+async fn any_final_status_with_explicit_freshness_is_reused_while_fresh() {
+    let (cache, clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|req, _| {
+        let status = req.uri().path().trim_start_matches('/').parse().unwrap();
+        ok(status, &[("cache-control", "max-age=100")], "s")
+    });
+    let codes = [299, 400, 499, 500, 502, 503, 504, 599];
+    for status in codes {
+        let url = format!("http://o.test/{status}");
+        fetch(&cache, get(&url), &origin).await;
+        let got = fetch(&cache, get(&url), &origin).await;
+        assert_eq!((got.cache, got.status), (CacheStatus::Hit, status), "{status}");
+    }
+    clock.advance(Duration::from_secs(200));
+    for status in codes {
+        let got = fetch(&cache, get(&format!("http://o.test/{status}")), &origin).await;
+        assert_eq!(got.cache, CacheStatus::Miss, "{status}");
+    }
+    // Without explicit freshness they are not heuristically fresh.
+    let lm = format_http_date(start() - Duration::from_secs(100_000));
+    let origin = Origin::new(move |_, _| ok(500, &[("last-modified", &lm)], "e"));
+    fetch(&cache, get("http://o.test/lm"), &origin).await;
+    assert_eq!(fetch(&cache, get("http://o.test/lm"), &origin).await.cache, CacheStatus::Miss);
+}
