@@ -321,7 +321,15 @@ impl HttpCache {
             r.into_parts()
         };
         if request.method() == Method::HEAD && head.status == StatusCode::OK {
-            self.update_from_head(key, request.headers(), &head.headers, sent_at, received).await?;
+            let updated = self
+                .update_from_head(key, request.headers(), &head.headers, sent_at, received)
+                .await?;
+            // The client gets the refreshed stored head: stored fields the HEAD did
+            // not repeat stay (cache-tests head-200-retain).
+            if let Some(updated) = updated {
+                let headers = served_headers(&updated.judged, received);
+                return serve(&updated, request, headers, CacheStatus::Revalidated);
+            }
         }
         let mut record = record_for(&request_parts, &head, sent_at, received, 0);
         let judged = Judged::new(record.clone(), self.inner.options);
@@ -378,7 +386,7 @@ impl HttpCache {
 
 impl HttpCache {
     /// RFC 9111 §4.3.5: a 200 to a HEAD updates each stored GET the request could
-    /// have used when the validators it carries (`ETag`, `Last-Modified`) and its
+    /// have used (the first is returned, to answer the HEAD with) when the validators it carries (`ETag`, `Last-Modified`) and its
     /// `Content-Length` agree with the stored response; otherwise the stored GET
     /// describes another representation and is dropped.
     async fn update_from_head(
@@ -388,21 +396,24 @@ impl HttpCache {
         head: &HeaderMap,
         sent_at: std::time::SystemTime,
         received: std::time::SystemTime,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<Arc<Variant>>, Error> {
         let _writer = self.writer(key).await;
         let variants = self.inner.store.lookup(key)?;
+        let mut first = None;
         for variant in variants.iter().filter(|v| v.judged.selected_by(request)) {
             let old = &variant.judged.record;
             if !same_representation(old, head) {
-                return self.inner.store.remove(key);
+                self.inner.store.remove(key)?;
+                return Ok(None);
             }
             let mut record = old.clone();
             record.headers = merge_not_modified(&old.headers, &dated(head, received));
             record.request_time = sent_at;
             record.response_time = received;
-            self.inner.store.update(key, old, record)?;
+            let updated = self.inner.store.update(key, old, record)?;
+            first = first.or(updated);
         }
-        Ok(())
+        Ok(first)
     }
 
     /// Finishes the body and commits the variant. A store that syncs files does it

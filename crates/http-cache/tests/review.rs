@@ -163,7 +163,10 @@ async fn head_200_updates_or_invalidates_the_stored_get() {
     fetch(&cache, get("http://o.test/same"), &origin).await;
     fetch(&cache, get("http://o.test/changed"), &origin).await;
     clock.advance(Duration::from_secs(10));
-    assert_eq!(fetch(&cache, head("http://o.test/same"), &origin).await.status, 200);
+    let got = fetch(&cache, head("http://o.test/same"), &origin).await;
+    // The HEAD is answered with the refreshed stored head.
+    assert_eq!((got.status, got.cache), (200, CacheStatus::Revalidated));
+    assert_eq!(got.headers["x-v"], "2");
     assert_eq!(fetch(&cache, head("http://o.test/changed"), &origin).await.status, 200);
     let calls = origin.calls();
     let got = fetch(&cache, get("http://o.test/same"), &origin).await;
