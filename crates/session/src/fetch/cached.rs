@@ -32,8 +32,16 @@ pub(crate) struct HopUpstream<U> {
 }
 
 impl<U: Upstream + 'static> cache::Upstream for HopUpstream<U> {
-    async fn send(&self, request: http::Request<Bytes>) -> Result<http::Response<Body>, BoxError> {
-        let response = self.network.send(request).await?;
+    async fn send(
+        &self,
+        mut request: http::Request<Bytes>,
+    ) -> Result<http::Response<Body>, BoxError> {
+        // The cache's copies of the hop drop its extensions; they are for
+        // the hop's URL, parsed already (the network checks it matches).
+        request.extensions_mut().insert(super::network::HopUrl(self.url.clone()));
+        // Boxed: the network's future is large, and the cache's flow would
+        // otherwise carry (and copy) it inline at every await level.
+        let response = Box::pin(self.network.send(request)).await?;
         if let Some(jar) = &self.jar {
             store_cookies(jar, &self.url, response.headers(), &self.context);
         }
@@ -67,7 +75,10 @@ pub(crate) async fn fetch<U: Upstream + 'static>(
     if let Some(key) = isolation_key(options) {
         request = request.with_isolation_key(key);
     }
-    cache.fetch(request, Arc::new(upstream)).await.map_err(|error| from_cache(&url, error))
+    // Boxed for the same reason: the cache's flow is a large future.
+    Box::pin(cache.fetch(request, Arc::new(upstream)))
+        .await
+        .map_err(|error| from_cache(&url, error))
 }
 
 /// The session's cache mode as the cache crate's (the same six Fetch

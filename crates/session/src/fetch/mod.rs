@@ -216,6 +216,7 @@ pub(crate) async fn run<U: Upstream + 'static>(
         *hop.method_mut() = method.clone();
         *hop.uri_mut() = uri;
         *hop.headers_mut() = hop_headers;
+        hop.extensions_mut().insert(network::HopUrl(url.clone()));
 
         let mut response = match &cache {
             // The cache stores the cookies of what the network answers and
@@ -236,7 +237,9 @@ pub(crate) async fn run<U: Upstream + 'static>(
                     // the network.
                     return Err(FetchError::CacheMiss { url });
                 }
-                let response = upstream.send(hop).await.map_err(|e| from_upstream(&url, e))?;
+                // Boxed: the network's future is large (see cached.rs).
+                let response =
+                    Box::pin(upstream.send(hop)).await.map_err(|e| from_upstream(&url, e))?;
                 if let Some(jar) = &jar {
                     cached::store_cookies(jar, &url, response.headers(), &context);
                 }

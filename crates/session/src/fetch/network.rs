@@ -63,7 +63,7 @@ impl Network {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Body>, FetchError> {
-        let url = super::request_url(request.uri())?;
+        let url = hop_url(&request)?;
         let stack = self.session.net_stack();
         let emulation = stack.emulation();
         if emulation.as_ref().is_some_and(|e| e.conditions.offline) {
@@ -128,6 +128,33 @@ impl Upstream for Network {
         self.send_request(request).await.map_err(BoxError::from)
     }
 }
+
+/// The URL of a hop, parsed once: the pipeline hands it over beside the
+/// request ([`HopUrl`]); a request from elsewhere (or one whose URI no
+/// longer matches) is parsed here.
+fn hop_url(request: &http::Request<Bytes>) -> Result<Url, FetchError> {
+    if let Some(HopUrl(url)) = request.extensions().get::<HopUrl>()
+        && same_target(url, request.uri())
+    {
+        return Ok(url.clone());
+    }
+    super::request_url(request.uri())
+}
+
+/// Whether `uri` names `url` (scheme, authority, path and query), compared
+/// without formatting either.
+fn same_target(url: &Url, uri: &http::Uri) -> bool {
+    let authority = &url[url::Position::BeforeHost..url::Position::AfterPort];
+    let path_and_query = &url[url::Position::BeforePath..url::Position::AfterQuery];
+    uri.scheme_str() == Some(url.scheme())
+        && uri.authority().map(http::uri::Authority::as_str) == Some(authority)
+        && uri.path_and_query().map_or("/", http::uri::PathAndQuery::as_str) == path_and_query
+}
+
+/// The parsed URL of a hop's request, put in its extensions by the
+/// pipeline so the network layer need not parse it again.
+#[derive(Debug, Clone)]
+pub(crate) struct HopUrl(pub(crate) Url);
 
 /// Whether a failed request may go again on a new connection: an
 /// idempotent method (RFC 9110 §9.2.2) that failed with the connection
