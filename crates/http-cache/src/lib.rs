@@ -44,9 +44,15 @@
 //!
 //! - Private-cache semantics (RFC 9111); [`Builder::shared`] opts into a shared
 //!   cache's (`s-maxage`, `private` and authenticated responses not stored;
-//!   responses with `Set-Cookie` stored, as RFC 9111 allows). Stored responses keep the origin's ordered header list (repeated
-//!   `Set-Cookie` lines stay), keep their `Date`, get a current `Age`, lose
-//!   hop-by-hop fields. `Cache-Control` directive names are case-insensitive; `Age`
+//!   responses with `Set-Cookie` stored, as RFC 9111 allows). Stored responses keep
+//!   the origin's ordered header list (repeated `Link` lines stay), keep their
+//!   `Date`, get a current `Age`, lose hop-by-hop fields. `Set-Cookie` is never
+//!   stored (Chromium persists entries without it), so a hit sets no cookie; a
+//!   qualified `no-cache="a"` keeps field `a` out of the stored copy and lets the
+//!   rest be reused while fresh (as Chromium does).
+//! - Age includes the apparent age from `Date` (RFC 9111 §4.2.3); a final
+//!   response of any status with explicit freshness is reused (not 206, 304,
+//!   401, 407). `Cache-Control` directive names are case-insensitive; `Age`
 //!   uses its first member; an invalid `Expires` means expired.
 //! - `Vary`: up to [`DEFAULT_MAX_VARIANTS`] variants per URL, newest first, values
 //!   compared with white space around commas ignored; `Vary: *` is never stored.
@@ -61,7 +67,8 @@
 //!   background task per key revalidates it. `stale-if-error` only where the
 //!   response or request directive allows it (Chromium does neither).
 //! - `no-store` in request or response; unsafe methods invalidate the URL and
-//!   same-origin `Location`/`Content-Location`; HEAD is answered from a stored GET.
+//!   same-origin `Location`/`Content-Location`; HEAD is answered from a stored GET
+//!   and a 200 to a HEAD refreshes the stored GET (RFC 9111 §4.3.5).
 //! - [`CacheMode`]: Fetch's `default`, `no-store`, `reload`, `no-cache`,
 //!   `force-cache`, `only-if-cached`.
 //! - Ranges: a single byte range is served as a 206 from a complete, fresh stored

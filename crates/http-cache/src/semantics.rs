@@ -3,7 +3,7 @@
 //!
 //! What that crate gets wrong or leaves out for a browser cache, and what this
 //! module does about it:
-//! - it collapses repeated header lines (two `Set-Cookie`) to the last one and
+//! - it collapses repeated header lines (two `Link`) to the last one and
 //!   rewrites `Date` to now: we never serve its response parts; we serve the
 //!   origin's own ordered list ([`served_headers`]), keep `Date`, set `Age`, and
 //!   drop hop-by-hop fields when storing;
@@ -115,10 +115,11 @@ fn status_for_policy(status: StatusCode, headers: &HeaderMap) -> StatusCode {
         let cc = directives(headers, &header::CACHE_CONTROL);
         has(&cc, "max-age") || has(&cc, "s-maxage")
     };
+    // 206 is never stored whole, 304 is never a stored response, and 401/407 are
+    // authentication challenges the network layer answers, never replayed.
     if explicit
         && (200..600).contains(&code)
-        && code != 206
-        && code != 304
+        && ![206, 304, 401, 407].contains(&code)
         && !UNDERSTOOD.contains(&code)
     {
         StatusCode::OK
@@ -228,13 +229,19 @@ pub(crate) fn no_cache_fields(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-/// The list without the fields a qualified `no-cache` names.
-fn without_no_cache_fields(list: HeaderList) -> HeaderList {
+/// Fields never kept in a stored response, as Chromium persists cache entries
+/// (`HttpResponseInfo::Persist` with `PERSIST_SANS_COOKIES`): a stored response
+/// must not set cookies again each time it is served (a cookie the user or the
+/// site deleted would come back), nor keep them on disk.
+const NEVER_STORED: [HeaderName; 2] = [header::SET_COOKIE, HeaderName::from_static("set-cookie2")];
+
+/// The list as it is stored: without cookies ([`NEVER_STORED`]) and without the
+/// fields a qualified `no-cache` names.
+fn persisted(list: HeaderList) -> HeaderList {
     let fields = no_cache_fields(&to_map(&list));
-    if fields.is_empty() {
-        return list;
-    }
-    list.into_iter().filter(|(n, _)| !fields.iter().any(|f| f == n.as_str())).collect()
+    list.into_iter()
+        .filter(|(n, _)| !NEVER_STORED.contains(n) && !fields.iter().any(|f| f == n.as_str()))
+        .collect()
 }
 
 /// Drops qualified `no-cache="..."` members from the (lower-cased) `Cache-Control`
@@ -399,7 +406,7 @@ pub(crate) fn record_for(
     }
     StoredResponse {
         status: response.status,
-        headers: without_no_cache_fields(without_hop_by_hop(&response.headers)),
+        headers: persisted(without_hop_by_hop(&response.headers)),
         request_method: request.method.clone(),
         request_uri: uri,
         request_headers,
@@ -446,7 +453,7 @@ pub(crate) fn merge_not_modified(stored: &HeaderList, not_modified: &HeaderMap) 
     let mut out: HeaderList =
         stored.iter().filter(|(n, _)| !replaced(n) && n != header::AGE).cloned().collect();
     out.extend(fresh.into_iter().filter(|(n, _)| !NOT_UPDATED_BY_304.contains(n)));
-    without_no_cache_fields(out)
+    persisted(out)
 }
 
 /// Whether a 304 can be applied to the stored response: when both carry a strong
@@ -591,7 +598,7 @@ mod tests {
             ("age", "100"),
             ("x-a", "1"),
             ("x-a", "2"),
-            ("set-cookie", "keep=1"),
+            ("link", "<a>; rel=x"),
         ])
         .headers;
         let mut nm = HeaderMap::new();
@@ -600,7 +607,7 @@ mod tests {
         nm.append("connection", HeaderValue::from_static("close"));
         let merged = merge_not_modified(&stored, &nm);
         let view: Vec<_> = merged.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
-        assert_eq!(view, [("content-length", "3"), ("set-cookie", "keep=1"), ("x-a", "3")]);
+        assert_eq!(view, [("content-length", "3"), ("link", "<a>; rel=x"), ("x-a", "3")]);
     }
 
     #[test]

@@ -416,3 +416,45 @@ async fn any_final_status_with_explicit_freshness_is_reused_while_fresh() {
     fetch(&cache, get("http://o.test/lm"), &origin).await;
     assert_eq!(fetch(&cache, get("http://o.test/lm"), &origin).await.cache, CacheStatus::Miss);
 }
+
+/// Chromium persists cache entries without `Set-Cookie` (`PERSIST_SANS_COOKIES`):
+/// the network's answer carries its cookies, a hit or a revalidated response
+/// never replays them (private and shared rules alike).
+#[tokio::test]
+async fn set_cookie_is_never_stored_or_replayed() {
+    for shared in [false, true] {
+        let clock = sessionkit_http_cache::ManualClock::new(start());
+        let cache = HttpCache::builder().clock(clock.clone()).shared(shared).in_memory(MIB);
+        let origin = Origin::new(|_, n| match n {
+            0 => ok(
+                200,
+                &[("cache-control", "max-age=10"), ("etag", "\"e\""), ("set-cookie", "sid=1")],
+                "b",
+            ),
+            _ => ok(304, &[("set-cookie", "sid=2"), ("set-cookie2", "x=1")], ""),
+        });
+        let miss = fetch(&cache, get(URL), &origin).await;
+        assert_eq!(miss.headers["set-cookie"], "sid=1");
+        let hit = fetch(&cache, get(URL), &origin).await;
+        assert_eq!(hit.cache, CacheStatus::Hit);
+        assert!(hit.headers.get("set-cookie").is_none(), "shared={shared}");
+        clock.advance(Duration::from_secs(20));
+        let reval = fetch(&cache, get(URL), &origin).await;
+        assert_eq!(reval.cache, CacheStatus::Revalidated);
+        assert!(
+            reval.headers.get("set-cookie").is_none() && reval.headers.get("set-cookie2").is_none()
+        );
+    }
+}
+
+/// An authentication challenge is answered by the network layer each time; even
+/// with `max-age` it is not replayed from the cache.
+#[tokio::test]
+async fn challenges_are_not_reused() {
+    let (cache, _clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|_, _| {
+        ok(401, &[("cache-control", "max-age=100"), ("www-authenticate", "Basic realm=x")], "")
+    });
+    fetch(&cache, get(URL), &origin).await;
+    assert_eq!(fetch(&cache, get(URL), &origin).await.cache, CacheStatus::Miss);
+}
