@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, Hasher as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION};
@@ -579,9 +579,13 @@ async fn stream(
     let mut batch = Batcher::new();
     let mut written = start;
     let mut got = 0u64;
-    let interval = mgr.config.update_interval;
-    let mut tick_at = Instant::now();
-    let mut tick_bytes = start;
+    let stall = mgr.config.stall_timeout;
+    let mut progress = Progress::new(mgr.config.update_interval, start);
+    let mut last_data = Instant::now();
+    // One timer for both the progress tick and the stall check, re-armed at
+    // most once per update period rather than once per frame.
+    let timer = tokio::time::sleep_until(progress.wake_at(last_data, stall).into());
+    tokio::pin!(timer);
     let end = loop {
         if ctl.borrow_and_update().cancelled {
             break End::Cancelled;
@@ -603,24 +607,36 @@ async fn stream(
             if !unpaused {
                 break End::Cancelled;
             }
-            tick_at = Instant::now();
-            tick_bytes = item.received.load(Ordering::Relaxed);
+            last_data = Instant::now();
+            progress.restart(last_data, item.received.load(Ordering::Relaxed));
+            timer.as_mut().reset(progress.wake_at(last_data, stall).into());
             continue;
         }
         let frame = tokio::select! {
             biased;
             _ = ctl.changed() => continue,
-            f = tokio::time::timeout(mgr.config.stall_timeout, body.frame()) => f,
+            f = body.frame() => f,
+            () = &mut timer => {
+                let now = Instant::now();
+                if now.duration_since(last_data) >= stall {
+                    break End::Interrupted(InterruptReason::NetworkTimeout);
+                }
+                // Chromium's progress timer runs whether or not bytes came:
+                // a stall shows as 0 B/s and `updated` keeps coming.
+                progress.tick_if_due(item, now);
+                timer.as_mut().reset(progress.wake_at(last_data, stall).into());
+                continue;
+            }
         };
+        last_data = Instant::now();
         let data = match frame {
-            Err(_) => break End::Interrupted(InterruptReason::NetworkTimeout),
-            Ok(None) => {
+            None => {
                 break match check_body_end(got, content_length, strong) {
                     Ok(()) => End::Complete,
                     Err(r) => End::Interrupted(r),
                 };
             }
-            Ok(Some(Err(_))) => {
+            Some(Err(_)) => {
                 // A connection lost before the announced length is a
                 // content-length mismatch. Deviation: Chromium counts it as
                 // complete when there are no strong validators; we never keep a
@@ -633,14 +649,14 @@ async fn stream(
                     _ => End::Interrupted(InterruptReason::NetworkFailed),
                 };
             }
-            Ok(Some(Ok(frame))) => match frame.into_data() {
+            Some(Ok(frame)) => match frame.into_data() {
                 Ok(data) => data,
                 Err(_) => continue,
             },
         };
         let n = data.len();
         got += n as u64;
-        let received = item.received.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        item.received.fetch_add(n as u64, Ordering::Relaxed);
         if let Output::Discard { sha } = &mut out {
             // Nothing to write: hash if asked and let the transport have its
             // buffer back at once.
@@ -664,30 +680,7 @@ async fn stream(
                 () = tokio::time::sleep(wait) => {}
             }
         }
-        let now = Instant::now();
-        if now.duration_since(tick_at) >= interval {
-            let secs = now.duration_since(tick_at).as_secs_f64();
-            #[allow(
-                clippy::cast_precision_loss,
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss
-            )]
-            let speed = (received.saturating_sub(tick_bytes) as f64 / secs) as u64;
-            item.speed.store(speed, Ordering::Relaxed);
-            tick_at = now;
-            tick_bytes = received;
-            let due = {
-                let mut d = item.lock();
-                // Chromium forgets a total that the bytes already exceed.
-                if d.total.is_some_and(|t| received > t) {
-                    d.total = None;
-                }
-                d.last_update.is_none_or(|t| now.duration_since(t) >= interval)
-            };
-            if due {
-                item.emit_updated(false);
-            }
-        }
+        progress.tick_if_due(item, Instant::now());
     };
     let end = match end {
         End::Complete => {
@@ -750,6 +743,63 @@ async fn stream(
                 }
                 Output::Discard { sha } => finish(item, mgr, None, sha, written).await,
             }
+        }
+    }
+}
+
+/// Chromium's progress accounting (`kUpdatePeriodMs`): every `interval` the
+/// rate is measured over the period just ended and `updated` is emitted.
+struct Progress {
+    interval: Duration,
+    tick_at: Instant,
+    tick_bytes: u64,
+}
+
+impl Progress {
+    fn new(interval: Duration, received: u64) -> Self {
+        Self { interval, tick_at: Instant::now(), tick_bytes: received }
+    }
+
+    /// Starts a new measuring period (after a pause).
+    const fn restart(&mut self, now: Instant, received: u64) {
+        self.tick_at = now;
+        self.tick_bytes = received;
+    }
+
+    /// When the stream task must wake even without data: the next tick, or the
+    /// stall deadline if sooner. At least 1 ms ahead, so a zero interval cannot
+    /// spin.
+    fn wake_at(&self, last_data: Instant, stall: Duration) -> Instant {
+        let tick = self.tick_at + self.interval.max(Duration::from_millis(1));
+        tick.min(last_data + stall)
+    }
+
+    fn tick_if_due(&mut self, item: &ItemInner, now: Instant) {
+        let elapsed = now.duration_since(self.tick_at);
+        if elapsed < self.interval || elapsed.is_zero() {
+            return;
+        }
+        let received = item.received.load(Ordering::Relaxed);
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let speed =
+            (received.saturating_sub(self.tick_bytes) as f64 / elapsed.as_secs_f64()) as u64;
+        item.speed.store(speed, Ordering::Relaxed);
+        self.tick_at = now;
+        self.tick_bytes = received;
+        let due = {
+            let mut d = item.lock();
+            // Chromium forgets a total that the bytes already exceed.
+            if d.total.is_some_and(|t| received > t) {
+                d.total = None;
+            }
+            d.last_update.is_none_or(|t| now.duration_since(t) >= self.interval)
+        };
+        if due {
+            item.emit_updated(false);
         }
     }
 }

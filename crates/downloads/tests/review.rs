@@ -295,3 +295,87 @@ fn more_names_like_chromium() {
     let inline = suggested_file_name(&u("https://h/x"), Some(b"inline; filename=i.pdf"), None);
     assert_eq!(inline, "i.pdf");
 }
+
+/// Chromium reports progress on a timer (every `kUpdatePeriodMs`), not only
+/// when bytes arrive: while a connection stalls, `updated` keeps coming and the
+/// rate falls to 0 instead of showing the last burst's speed until the stall
+/// timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_connection_reports_zero_speed_and_keeps_updating() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf).await.unwrap();
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 200000\r\nETag: \"e\"\r\n\r\n";
+        s.write_all(head.as_bytes()).await.unwrap();
+        // Half a second of steady traffic, so a rate is measured...
+        for piece in bytes(100_000, 108).chunks(10_000) {
+            s.write_all(piece).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Stall until the test has looked, then close.
+        let _ = tokio::time::timeout(Duration::from_secs(20), release_rx).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = ManagerConfig::new(dir.path());
+    c.update_interval = Duration::from_millis(40);
+    c.stall_timeout = Duration::from_secs(20);
+    let m = DownloadManager::new(HyperTransport, c).unwrap();
+    let url = url::Url::parse(&format!("http://{addr}/stall")).unwrap();
+    let item = m.download_url(&url).unwrap();
+    let mut ev = item.subscribe();
+    until(|| item.current_bytes_per_second() > 0).await;
+    until(|| item.received_bytes() == 100_000).await;
+    // ...then several update periods of silence.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = common::drain(&mut ev);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let updates = common::drain(&mut ev)
+        .into_iter()
+        .filter(|e| matches!(e, sessionkit_downloads::DownloadEvent::Updated { .. }))
+        .count();
+    assert_eq!(item.current_bytes_per_second(), 0, "stale speed during a stall");
+    assert!(updates >= 1, "no updated event during 200 ms of stall (period 40 ms)");
+    assert_eq!(item.state(), ExternalState::Progressing);
+    let _ = release_tx.send(());
+    item.cancel();
+    assert_eq!(done(&item).await, ExternalState::Cancelled);
+}
+
+/// The stall timeout still fires while the progress timer ticks: no data for
+/// `stall_timeout` is NETWORK_TIMEOUT (an automatic-continue reason; with no
+/// automatic attempts allowed the item waits for `resume()`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stall_longer_than_the_timeout_interrupts_with_network_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf).await.unwrap();
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 200000\r\nETag: \"e\"\r\n\r\n";
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(&bytes(50_000, 109)).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(20)).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = ManagerConfig::new(dir.path());
+    c.update_interval = Duration::from_millis(20);
+    c.stall_timeout = Duration::from_millis(150);
+    c.retry = RetryPolicy { max_attempts: 0, ..fast_retry() };
+    let m = DownloadManager::new(HyperTransport, c).unwrap();
+    let url = url::Url::parse(&format!("http://{addr}/stall")).unwrap();
+    let item = m.download_url(&url).unwrap();
+    until(|| item.state() == ExternalState::Interrupted).await;
+    assert_eq!(item.interrupt_reason(), Some(InterruptReason::NetworkTimeout));
+    assert_eq!(item.resume_mode(), Some(ResumeMode::UserContinue));
+    assert_eq!(item.received_bytes(), 50_000);
+    assert!(dir.path().join("stall.part").exists());
+    item.cancel();
+    assert_eq!(done(&item).await, ExternalState::Cancelled);
+}
