@@ -458,3 +458,20 @@ async fn challenges_are_not_reused() {
     fetch(&cache, get(URL), &origin).await;
     assert_eq!(fetch(&cache, get(URL), &origin).await.cache, CacheStatus::Miss);
 }
+
+/// A maximum of `u64::MAX` (no limit) is a valid option, not an overflow.
+#[cfg(feature = "sled")]
+#[tokio::test]
+async fn unlimited_disk_cache_does_not_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = HttpCache::open(
+        dir.path(),
+        sessionkit_http_cache::DiskOptions::default().max_bytes(u64::MAX),
+    )
+    .unwrap();
+    let origin = Origin::new(|_, n| ok(200, &[("cache-control", "max-age=100")], &format!("{n}")));
+    for i in 0..3 {
+        fetch(&cache, get(&format!("http://o.test/{i}")), &origin).await;
+    }
+    assert_eq!(fetch(&cache, get("http://o.test/0"), &origin).await.cache, CacheStatus::Hit);
+}

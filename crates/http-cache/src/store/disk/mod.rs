@@ -334,7 +334,9 @@ impl DiskStore {
     /// scores go least recently used first, and the entry just written (`keep`,
     /// at most 1/8 of the cache) stays: its body is about to be served.
     fn evict(&self, table: &mut Table, keep: &str) -> Result<(), Error> {
-        if table.total * 100 <= self.max_bytes * 95 {
+        // In u128: a maximum of u64::MAX ("no limit") must not overflow.
+        let percent_of_max = |p: u128| u128::from(self.max_bytes) * p;
+        if u128::from(table.total) * 100 <= percent_of_max(95) {
             return Ok(());
         }
         let now = self.clock.now();
@@ -350,7 +352,7 @@ impl DiskStore {
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         for (_, _, key) in scored {
-            if table.total * 100 <= self.max_bytes * 90 {
+            if u128::from(table.total) * 100 <= percent_of_max(90) {
                 break;
             }
             self.write_entry(table, &key, &[])?;
