@@ -18,9 +18,12 @@
 //!   could loop forever, so the download counts as complete.
 //!
 //! # Deviation
-//! Two stricter checks, recommended by the research behind this crate:
+//! Three stricter checks, recommended by the research behind this crate:
 //! - a 206 whose complete length differs from the one recorded earlier means the
 //!   file changed: `SERVER_NO_RANGE` (restart), where Chromium would append;
+//! - a 206 whose `Content-Length` is not the length of its own `Content-Range`
+//!   is not the range asked for: `SERVER_NO_RANGE` (restart), where Chromium
+//!   would append the body, stray bytes included;
 //! - a 416 whose `Content-Range: bytes */N` equals the requested offset means the
 //!   partial file is already whole: [`Outcome::AlreadyComplete`], where Chromium
 //!   restarts the whole download.
@@ -121,12 +124,16 @@ pub fn classify_response(head: &ResponseHead<'_>, requested: &RequestedRange) ->
             restart: Some(RestartCause::FullBodyForRange),
         };
     }
-    let Some(Ok(ContentRange::Bytes { first, complete_length, .. })) =
+    let Some(Ok(range @ ContentRange::Bytes { first, complete_length, .. })) =
         head.content_range.map(ContentRange::parse)
     else {
         return Outcome::Interrupt(R::ServerBadContent);
     };
     if first != requested.offset {
+        return Outcome::Interrupt(R::ServerNoRange);
+    }
+    // A body whose length is not the range's own cannot be that range.
+    if head.content_length.is_some_and(|len| len != range.len()) {
         return Outcome::Interrupt(R::ServerNoRange);
     }
     if let (Some(expected), Some(got)) = (requested.expected_total, complete_length)

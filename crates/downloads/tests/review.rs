@@ -379,3 +379,59 @@ async fn a_stall_longer_than_the_timeout_interrupts_with_network_timeout() {
     item.cancel();
     assert_eq!(done(&item).await, ExternalState::Cancelled);
 }
+
+/// A 206 whose `Content-Length` disagrees with its own `Content-Range` is not
+/// the range asked for: appending it would put stray bytes into the file (and
+/// hide it by forgetting the total). It restarts like a misplaced range, and
+/// the final file is exactly the server's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_206_longer_than_its_content_range_is_not_appended() {
+    let server = Server::start().await;
+    let body = bytes(100_000, 110);
+    server.put("/x", File::strong(body.clone(), "e"));
+    server.cut_request(0, 30_000);
+    let mut padded = body[30_000..].to_vec();
+    padded.extend_from_slice(&[0u8; 1000]);
+    server.hook(move |req, n| {
+        (n == 1 && req.header("range").is_some()).then(|| Resp {
+            status: 206,
+            headers: vec![
+                ("ETag".into(), "\"e\"".into()),
+                ("Content-Range".into(), "bytes 30000-99999/100000".into()),
+            ],
+            body: padded.clone(),
+            ..Resp::default()
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/x")).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("x")).unwrap(), &body);
+    assert_eq!(item.total_bytes(), Some(100_000));
+}
+
+/// The same rule in the pure core.
+#[test]
+fn classify_checks_content_length_against_content_range() {
+    use sessionkit_downloads::response::{
+        Outcome, RequestedRange, ResponseHead, classify_response,
+    };
+    let req = RequestedRange { offset: 4, expected_total: Some(10) };
+    let head = |cl| ResponseHead {
+        status: 206,
+        content_range: Some(b"bytes 4-9/10".as_slice()),
+        content_length: cl,
+    };
+    assert_eq!(
+        classify_response(&head(Some(6)), &req),
+        Outcome::Continue { offset: 4, total: Some(10) }
+    );
+    assert_eq!(
+        classify_response(&head(None), &req),
+        Outcome::Continue { offset: 4, total: Some(10) }
+    );
+    assert_eq!(
+        classify_response(&head(Some(7)), &req),
+        Outcome::Interrupt(InterruptReason::ServerNoRange)
+    );
+}
