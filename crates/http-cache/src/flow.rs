@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::body::{empty, file_range, full, prefix_then, prefix_then_error};
 use crate::cache::{CacheRequest, HttpCache, lock};
-use crate::headers::{to_map, without_hop_by_hop};
+use crate::headers::{directives, has, to_map, without_hop_by_hop};
 use crate::key::primary_key;
 use crate::mode::CacheMode;
 use crate::range::{RangeAnswer, resolve};
@@ -101,8 +101,12 @@ impl HttpCache {
             CacheMode::Reload => None,
             _ => self.select(&key, request.headers())?,
         };
+        // RFC 9111 §5.2.1.7: a request's own `only-if-cached` directive gets a
+        // stored response that satisfies it, or nothing; the network is never asked.
+        let directive_only_if_cached = mode == CacheMode::Default
+            && has(&directives(request.headers(), &header::CACHE_CONTROL), "only-if-cached");
         let Some(variant) = selected else {
-            if mode == CacheMode::OnlyIfCached {
+            if mode == CacheMode::OnlyIfCached || directive_only_if_cached {
                 return Err(Error::OnlyIfCachedMiss { url: url.into() });
             }
             let sent_at = self.inner.clock.now();
@@ -137,6 +141,7 @@ impl HttpCache {
                 )
                 .await
             }
+            _ if directive_only_if_cached => Err(Error::OnlyIfCachedMiss { url: url.into() }),
             _ => {
                 let window = stale_while_revalidate(&variant.judged, request.headers());
                 if window.is_some_and(|w| staleness(&variant.judged, now) <= w)

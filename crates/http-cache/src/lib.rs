@@ -57,7 +57,9 @@
 //! - `Vary`: up to [`DEFAULT_MAX_VARIANTS`] variants per URL, newest first, values
 //!   compared with white space around commas ignored; `Vary: *` is never stored.
 //! - Request directives `no-cache`, `max-age`, `min-fresh`, `max-stale` (never
-//!   past `must-revalidate`), `no-store`, and `Pragma: no-cache`.
+//!   past `must-revalidate`), `no-store`, `only-if-cached` (a stored response
+//!   that satisfies the request, or [`Error::OnlyIfCachedMiss`]), and
+//!   `Pragma: no-cache`; `max-age=0` always validates (as in Chromium).
 //! - Revalidation with `ETag`/`Last-Modified`; a 304 to our revalidation (even
 //!   without validators) refreshes the stored headers, every field of the 304
 //!   replacing all stored lines of that name, except the body's framing and

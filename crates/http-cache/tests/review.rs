@@ -475,3 +475,23 @@ async fn unlimited_disk_cache_does_not_overflow() {
     }
     assert_eq!(fetch(&cache, get("http://o.test/0"), &origin).await.cache, CacheStatus::Hit);
 }
+
+/// RFC 9111 §5.2.1.7: a request's `Cache-Control: only-if-cached` is answered
+/// from a stored response that satisfies the request, or fails; the origin is
+/// never contacted.
+#[tokio::test]
+async fn request_only_if_cached_directive_never_reaches_the_origin() {
+    let (cache, clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|_, _| ok(200, &[("cache-control", "max-age=10")], "b"));
+    let oic = |url: &str| get_with(url, &[("cache-control", "only-if-cached")]);
+    let err = cache.fetch(oic(URL), origin.clone()).await.unwrap_err();
+    assert!(matches!(err, sessionkit_http_cache::Error::OnlyIfCachedMiss { .. }));
+    assert_eq!(origin.calls(), 0);
+    fetch(&cache, get(URL), &origin).await;
+    assert_eq!(fetch(&cache, oic(URL), &origin).await.cache, CacheStatus::Hit);
+    clock.advance(Duration::from_secs(60));
+    assert!(cache.fetch(oic(URL), origin.clone()).await.is_err());
+    let stale_ok = get_with(URL, &[("cache-control", "only-if-cached, max-stale")]);
+    assert_eq!(fetch(&cache, stale_ok, &origin).await.cache, CacheStatus::Hit);
+    assert_eq!(origin.calls(), 1);
+}
