@@ -99,20 +99,25 @@
 //! # Deviation
 //! Where this crate knowingly differs from Chromium (each module's own `# Deviation`
 //! section has the details):
-//! - [`response`]: a 206 whose complete length changed restarts instead of
+//! - [`response`]: a 206 whose complete length changed, or whose
+//!   `Content-Length` is not its own range's length, restarts instead of
 //!   appending, and a 416 at exactly the partial file's end completes instead of
 //!   restarting.
+//! - [`validators`]: `If-Range` never carries a weak ETag, nor a date beside an
+//!   ETag (RFC 9110 §13.1.5); Chromium sends its stored ETag even when weak, so
+//!   such a download restarts from zero here rather than being answered 200.
 //! - [`resume`]: automatic resumes wait with exponential backoff and jitter;
 //!   Chromium retries at once.
 //! - [`naming`]: the Windows rules apply on every platform, white space and dots
-//!   at the ends are trimmed, there is no MIME-based extension fix-up and no
-//!   time-stamped name after `(100)`.
+//!   at the ends are trimmed, and there is no MIME-based extension fix-up.
 //! - [`content_disposition`]: no NFC normalisation, WHATWG charset labels, and
 //!   windows-1252 as the default charset for raw 8-bit bytes.
 //! - A connection lost before the announced `Content-Length` never completes the
 //!   download: without strong validators Chromium keeps the short file as
 //!   complete; we interrupt with `SERVER_CONTENT_LENGTH_MISMATCH`, whose resume
-//!   mode then restarts from zero.
+//!   mode then restarts from zero. Likewise a body that ends cleanly before the
+//!   known complete length (a 206 whose range stops short) is interrupted with
+//!   that reason and continues from its last good byte.
 //! - A file that fails the caller's expected SHA-256 is interrupted for good with
 //!   `FILE_SECURITY_CHECK_FAILED` (Chromium has no such check).
 //! - The partial file is `<target>.part` (Chrome: `.crdownload`; Electron writes
