@@ -81,6 +81,7 @@ pub struct Builder {
     shared: bool,
     heuristic: f32,
     max_variants: usize,
+    set_cookie: bool,
     clock: Arc<dyn Clock>,
 }
 
@@ -90,6 +91,7 @@ impl std::fmt::Debug for Builder {
             .field("shared", &self.shared)
             .field("heuristic", &self.heuristic)
             .field("max_variants", &self.max_variants)
+            .field("set_cookie", &self.set_cookie)
             .finish_non_exhaustive()
     }
 }
@@ -100,6 +102,7 @@ impl Default for Builder {
             shared: false,
             heuristic: 0.1,
             max_variants: DEFAULT_MAX_VARIANTS,
+            set_cookie: true,
             clock: Arc::new(SystemClock),
         }
     }
@@ -129,6 +132,18 @@ impl Builder {
         self
     }
 
+    /// Whether stored responses keep their `Set-Cookie` (and `Set-Cookie2`) lines
+    /// and serve them again on every hit (default `true`, the origin's header list
+    /// as it came). `false` is Chromium's behaviour: it persists cache entries
+    /// without cookies (`PERSIST_SANS_COOKIES`), so a cached response never sets a
+    /// cookie again and none is written to the cache directory; the network's own
+    /// answers still carry them.
+    #[must_use]
+    pub fn store_set_cookie(mut self, keep: bool) -> Self {
+        self.set_cookie = keep;
+        self
+    }
+
     /// The clock freshness is judged by (tests inject a [`ManualClock`](crate::ManualClock)).
     #[must_use]
     pub fn clock(mut self, clock: impl Clock) -> Self {
@@ -137,7 +152,11 @@ impl Builder {
     }
 
     pub(crate) fn policy_options(&self) -> PolicyOptions {
-        PolicyOptions { shared: self.shared, heuristic: self.heuristic }
+        PolicyOptions {
+            shared: self.shared,
+            heuristic: self.heuristic,
+            set_cookie: self.set_cookie,
+        }
     }
 
     /// An in-memory cache holding at most `max_bytes` (bodies and records).

@@ -280,7 +280,11 @@ impl HttpCache {
                     .await;
             }
             let mut record = old.clone();
-            record.headers = merge_not_modified(&old.headers, &dated(response.headers(), now));
+            record.headers = merge_not_modified(
+                &old.headers,
+                &dated(response.headers(), now),
+                self.inner.options,
+            );
             record.request_time = sent_at;
             record.response_time = now;
             let updated = {
@@ -336,7 +340,8 @@ impl HttpCache {
                 return serve(&updated, request, headers, CacheStatus::Revalidated);
             }
         }
-        let mut record = record_for(&request_parts, &head, sent_at, received, 0);
+        let mut record =
+            record_for(&request_parts, &head, sent_at, received, 0, self.inner.options);
         let judged = Judged::new(record.clone(), self.inner.options);
         let max = self.inner.store.max_entry_size();
         let declared = head
@@ -412,7 +417,8 @@ impl HttpCache {
                 return Ok(None);
             }
             let mut record = old.clone();
-            record.headers = merge_not_modified(&old.headers, &dated(head, received));
+            record.headers =
+                merge_not_modified(&old.headers, &dated(head, received), self.inner.options);
             record.request_time = sent_at;
             record.response_time = received;
             let updated = self.inner.store.update(key, old, record)?;

@@ -45,10 +45,10 @@
 //! - Private-cache semantics (RFC 9111); [`Builder::shared`] opts into a shared
 //!   cache's (`s-maxage`, `private` and authenticated responses not stored;
 //!   responses with `Set-Cookie` stored, as RFC 9111 allows). Stored responses keep
-//!   the origin's ordered header list (repeated `Link` lines stay), keep their
-//!   `Date`, get a current `Age`, lose hop-by-hop fields. `Set-Cookie` is never
-//!   stored (Chromium persists entries without it), so a hit sets no cookie; a
-//!   qualified `no-cache="a"` keeps field `a` out of the stored copy and lets the
+//!   the origin's ordered header list (repeated `Set-Cookie` lines stay), keep
+//!   their `Date`, get a current `Age`, lose hop-by-hop fields;
+//!   [`Builder::store_set_cookie`]`(false)` drops `Set-Cookie` from stored
+//!   copies as Chromium does, so a hit sets no cookie. A qualified `no-cache="a"` keeps field `a` out of the stored copy and lets the
 //!   rest be reused while fresh (as Chromium does).
 //! - Age includes the apparent age from `Date` (RFC 9111 §4.2.3); a final
 //!   response of any status with explicit freshness is reused (not 206, 304,

@@ -3,7 +3,7 @@
 //!
 //! What that crate gets wrong or leaves out for a browser cache, and what this
 //! module does about it:
-//! - it collapses repeated header lines (two `Link`) to the last one and
+//! - it collapses repeated header lines (two `Set-Cookie`) to the last one and
 //!   rewrites `Date` to now: we never serve its response parts; we serve the
 //!   origin's own ordered list ([`served_headers`]), keep `Date`, set `Age`, and
 //!   drop hop-by-hop fields when storing;
@@ -37,6 +37,8 @@ pub(crate) struct PolicyOptions {
     pub shared: bool,
     /// Fraction of the `Last-Modified` age used as heuristic freshness.
     pub heuristic: f32,
+    /// Whether stored responses keep `Set-Cookie` (see `Builder::store_set_cookie`).
+    pub set_cookie: bool,
 }
 
 impl PolicyOptions {
@@ -111,10 +113,11 @@ const UNDERSTOOD: [u16; 14] =
 /// Without explicit freshness the real status stays, so no heuristic applies.
 fn status_for_policy(status: StatusCode, headers: &HeaderMap) -> StatusCode {
     let code = status.as_u16();
-    let explicit = headers.contains_key(header::EXPIRES) || {
-        let cc = directives(headers, &header::CACHE_CONTROL);
-        has(&cc, "max-age") || has(&cc, "s-maxage")
-    };
+    let cc = directives(headers, &header::CACHE_CONTROL);
+    // must-understand (RFC 9111 §5.2.2.3): only statuses the cache knows are stored.
+    let explicit =
+        (headers.contains_key(header::EXPIRES) || has(&cc, "max-age") || has(&cc, "s-maxage"))
+            && !has(&cc, "must-understand");
     // 206 is never stored whole, 304 is never a stored response, and 401/407 are
     // authentication challenges the network layer answers, never replayed.
     if explicit
@@ -229,18 +232,18 @@ pub(crate) fn no_cache_fields(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-/// Fields never kept in a stored response, as Chromium persists cache entries
-/// (`HttpResponseInfo::Persist` with `PERSIST_SANS_COOKIES`): a stored response
-/// must not set cookies again each time it is served (a cookie the user or the
-/// site deleted would come back), nor keep them on disk.
-const NEVER_STORED: [HeaderName; 2] = [header::SET_COOKIE, HeaderName::from_static("set-cookie2")];
+/// The cookie fields Chromium never persists in a cache entry
+/// (`HttpResponseInfo::Persist` with `PERSIST_SANS_COOKIES`), dropped from stored
+/// responses when `PolicyOptions::set_cookie` is off.
+const COOKIE_FIELDS: [HeaderName; 2] = [header::SET_COOKIE, HeaderName::from_static("set-cookie2")];
 
-/// The list as it is stored: without cookies ([`NEVER_STORED`]) and without the
-/// fields a qualified `no-cache` names.
-fn persisted(list: HeaderList) -> HeaderList {
+/// The list as it is stored: without the fields a qualified `no-cache` names, and
+/// without cookies unless the options keep them.
+fn persisted(list: HeaderList, options: PolicyOptions) -> HeaderList {
     let fields = no_cache_fields(&to_map(&list));
     list.into_iter()
-        .filter(|(n, _)| !NEVER_STORED.contains(n) && !fields.iter().any(|f| f == n.as_str()))
+        .filter(|(n, _)| options.set_cookie || !COOKIE_FIELDS.contains(n))
+        .filter(|(n, _)| !fields.iter().any(|f| f == n.as_str()))
         .collect()
 }
 
@@ -390,6 +393,7 @@ pub(crate) fn record_for(
     request_time: SystemTime,
     response_time: SystemTime,
     body_len: u64,
+    options: PolicyOptions,
 ) -> StoredResponse {
     let vary = vary_names(&response.headers).unwrap_or_default();
     let mut uri = request.uri.to_string();
@@ -406,7 +410,7 @@ pub(crate) fn record_for(
     }
     StoredResponse {
         status: response.status,
-        headers: persisted(without_hop_by_hop(&response.headers)),
+        headers: persisted(without_hop_by_hop(&response.headers), options),
         request_method: request.method.clone(),
         request_uri: uri,
         request_headers,
@@ -443,7 +447,11 @@ const NOT_UPDATED_BY_304: [HeaderName; 4] = [
 /// RFC 9111 §3.2 / §4.3.4: every field of the 304 replaces all stored lines of that
 /// name; repeated lines of the 304 are kept as they came; the stored `Age` goes, since
 /// the response is now as old as the 304.
-pub(crate) fn merge_not_modified(stored: &HeaderList, not_modified: &HeaderMap) -> HeaderList {
+pub(crate) fn merge_not_modified(
+    stored: &HeaderList,
+    not_modified: &HeaderMap,
+    options: PolicyOptions,
+) -> HeaderList {
     let fresh = without_hop_by_hop(not_modified);
     let replaced = |name: &HeaderName| {
         !NOT_UPDATED_BY_304.contains(name) && fresh.iter().any(|(n, _)| n == name)
@@ -453,7 +461,7 @@ pub(crate) fn merge_not_modified(stored: &HeaderList, not_modified: &HeaderMap) 
     let mut out: HeaderList =
         stored.iter().filter(|(n, _)| !replaced(n) && n != header::AGE).cloned().collect();
     out.extend(fresh.into_iter().filter(|(n, _)| !NOT_UPDATED_BY_304.contains(n)));
-    persisted(out)
+    persisted(out, options)
 }
 
 /// Whether a 304 can be applied to the stored response: when both carry a strong
@@ -539,7 +547,7 @@ mod tests {
 
     use super::*;
 
-    const OPTS: PolicyOptions = PolicyOptions { shared: false, heuristic: 0.1 };
+    const OPTS: PolicyOptions = PolicyOptions { shared: false, heuristic: 0.1, set_cookie: true };
 
     fn record(headers: &[(&'static str, &'static str)]) -> StoredResponse {
         let t = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
@@ -598,16 +606,16 @@ mod tests {
             ("age", "100"),
             ("x-a", "1"),
             ("x-a", "2"),
-            ("link", "<a>; rel=x"),
+            ("set-cookie", "keep=1"),
         ])
         .headers;
         let mut nm = HeaderMap::new();
         nm.append("x-a", HeaderValue::from_static("3"));
         nm.append("content-length", HeaderValue::from_static("0"));
         nm.append("connection", HeaderValue::from_static("close"));
-        let merged = merge_not_modified(&stored, &nm);
+        let merged = merge_not_modified(&stored, &nm, OPTS);
         let view: Vec<_> = merged.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
-        assert_eq!(view, [("content-length", "3"), ("link", "<a>; rel=x"), ("x-a", "3")]);
+        assert_eq!(view, [("content-length", "3"), ("set-cookie", "keep=1"), ("x-a", "3")]);
     }
 
     #[test]

@@ -62,12 +62,7 @@ async fn entries_survive_reopen_inline_and_as_files() {
         let len = if req.uri().path() == "/small" { 100 } else { 50_000 };
         ok(
             200,
-            &[
-                ("cache-control", "max-age=1000"),
-                ("link", "<a>"),
-                ("set-cookie", "c=1"),
-                ("link", "<b>"),
-            ],
+            &[("cache-control", "max-age=1000"), ("set-cookie", "a=1"), ("set-cookie", "b=2")],
             &body(len, len),
         )
     });
@@ -85,8 +80,7 @@ async fn entries_survive_reopen_inline_and_as_files() {
         let got = fetch(&cache, get(&format!("{URL}{p}")), &origin).await;
         assert_eq!((got.cache, got.body.len()), (CacheStatus::Hit, len));
         assert_eq!(got.body, body(len, len));
-        assert_eq!(got.headers.get_all("link").iter().count(), 2);
-        assert!(got.headers.get("set-cookie").is_none());
+        assert_eq!(got.headers.get_all("set-cookie").iter().count(), 2);
     }
     // Ranges come from the file by seek.
     let got =

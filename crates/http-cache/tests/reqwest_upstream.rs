@@ -36,7 +36,7 @@ async fn origin() -> (String, Arc<AtomicUsize>) {
                         let n = counter.fetch_add(1, Ordering::SeqCst);
                         let body = format!("response {n}");
                         let reply = format!(
-                            "HTTP/1.1 200 OK\r\ncache-control: max-age=60\r\nlink: <a>\r\nset-cookie: a=1\r\nlink: <b>\r\ncontent-length: {}\r\n\r\n{body}",
+                            "HTTP/1.1 200 OK\r\ncache-control: max-age=60\r\nset-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: {}\r\n\r\n{body}",
                             body.len()
                         );
                         if socket.write_all(reply.as_bytes()).await.is_err() {
@@ -67,8 +67,7 @@ async fn reqwest_client_is_an_upstream() {
     assert_eq!(first.into_body().collect().await.unwrap().to_bytes(), "response 0");
     let second = cache.fetch(get(), client.clone()).await.unwrap();
     assert_eq!(second.extensions().get::<CacheStatus>(), Some(&CacheStatus::Hit));
-    assert_eq!(second.headers().get_all("link").iter().count(), 2);
-    assert!(second.headers().get("set-cookie").is_none());
+    assert_eq!(second.headers().get_all("set-cookie").iter().count(), 2);
     assert_eq!(second.into_body().collect().await.unwrap().to_bytes(), "response 0");
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
