@@ -363,34 +363,19 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
     let target = {
         let mut reserved = mgr.reserved();
         let target = match chosen {
-            Some(p) => p,
-            None => {
-                let dir = mgr.download_dir();
-                let taken = |n: &str| {
-                    let p = dir.join(n);
-                    reserved.contains(&p)
-                        || p.exists()
-                        || crate::item::partial_path(&p, suffix).exists()
-                };
-                // Like Chromium, which keeps room for `.crdownload`, the name
-                // leaves room for the partial suffix: `<target>.part` must fit
-                // in one path component too.
-                let budget = MAX_NAME_BYTES.saturating_sub(suffix.len()).max(1);
-                let name = sanitize(&name, budget).unwrap_or_else(|| name.clone());
-                // Chromium's reservation tracker: numbered names, then one
-                // time-stamped name; never an existing file or another
-                // download's target.
-                let unique = uniquify_with_limit(&name, budget, taken).or_else(|| {
-                    let millis = SystemTime::now()
-                        .duration_since(UNIX_EPOCH)
-                        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-                    timestamped_name(&name, millis, budget).filter(|n| !taken(n))
-                });
-                match unique {
-                    Some(unique) => dir.join(unique),
-                    None => return Err(InterruptReason::FileFailed),
-                }
+            // Electron overwrites a file at an explicit path, but two downloads
+            // in flight must never share one partial file: the later one gets
+            // a unique name beside it, as Chromium's reservation tracker does
+            // for a path in use.
+            Some(p) if reserved.contains(&p) => {
+                let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                unique_path(&dir, name.as_deref().unwrap_or(&name), suffix, &reserved)
+                    .ok_or(InterruptReason::FileFailed)?
             }
+            Some(p) => p,
+            None => unique_path(&mgr.download_dir(), &name, suffix, &reserved)
+                .ok_or(InterruptReason::FileFailed)?,
         };
         reserved.insert(target.clone());
         target
@@ -400,6 +385,32 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
         std::fs::create_dir_all(parent).map_err(|e| file_reason(&e))?;
     }
     Ok(true)
+}
+
+/// A name in `dir` for `name` that is not an existing file, partial file or
+/// another download's target: Chromium's reservation tracker, with numbered
+/// names, then one time-stamped name. Like Chromium, which keeps room for
+/// `.crdownload`, the name leaves room for the partial suffix: `<target>.part`
+/// must fit in one path component too.
+fn unique_path(
+    dir: &Path,
+    name: &str,
+    suffix: &str,
+    reserved: &std::collections::HashSet<PathBuf>,
+) -> Option<PathBuf> {
+    let taken = |n: &str| {
+        let p = dir.join(n);
+        reserved.contains(&p) || p.exists() || crate::item::partial_path(&p, suffix).exists()
+    };
+    let budget = MAX_NAME_BYTES.saturating_sub(suffix.len()).max(1);
+    let name = sanitize(name, budget).unwrap_or_else(|| name.to_owned());
+    let unique = uniquify_with_limit(&name, budget, taken).or_else(|| {
+        let millis = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        timestamped_name(&name, millis, budget).filter(|n| !taken(n))
+    })?;
+    Some(dir.join(unique))
 }
 
 struct Head {

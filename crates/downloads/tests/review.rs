@@ -435,3 +435,80 @@ fn classify_checks_content_length_against_content_range() {
         Outcome::Interrupt(InterruptReason::ServerNoRange)
     );
 }
+
+/// A caller's suggested name goes through the same sanitiser: it can never
+/// climb out of the download directory either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suggested_name_stays_inside_the_directory() {
+    let server = Server::start().await;
+    let body = bytes(2_000, 111);
+    server.put("/q", File::strong(body.clone(), "e"));
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("dl");
+    std::fs::create_dir(&dir).unwrap();
+    let m = manager(&dir, fast_retry());
+    let req = sessionkit_downloads::DownloadRequest::new(server.url("/q"))
+        .suggested_name("../../escaped.txt");
+    let item = m.download(req).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    let path = item.save_path().unwrap();
+    assert_eq!(path.parent(), Some(dir.as_path()), "{path:?}");
+    assert!(!root.path().join("escaped.txt").exists());
+    assert_same(&std::fs::read(&path).unwrap(), &body);
+}
+
+/// Many downloads at once, each from its own server path, each exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_downloads_are_each_exact() {
+    let server = Server::start().await;
+    let bodies: Vec<Vec<u8>> = (0..8).map(|i| bytes(150_000 + i * 7_919, 200 + i as u64)).collect();
+    for (i, b) in bodies.iter().enumerate() {
+        server.put(&format!("/c{i}.bin"), File::strong(b.clone(), &format!("e{i}")));
+    }
+    // Every first response is cut, so each item also resumes once.
+    for n in 0..8 {
+        server.cut_request(n, 40_000);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let m = manager(dir.path(), fast_retry());
+    let items: Vec<_> =
+        (0..8).map(|i| m.download_url(&server.url(&format!("/c{i}.bin"))).unwrap()).collect();
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(done(item).await, ExternalState::Completed, "item {i}");
+        assert_same(&std::fs::read(dir.path().join(format!("c{i}.bin"))).unwrap(), &bodies[i]);
+    }
+}
+
+/// Two downloads in flight told to save to the same path must not share one
+/// partial file (their bytes would interleave and the first rename would pull
+/// the file from under the second). The first keeps the path; the second gets
+/// a unique name beside it, as Chromium's reservation tracker does for paths
+/// in use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_downloads_to_one_save_path_never_share_a_partial() {
+    use std::sync::Arc;
+    let server = Server::start().await;
+    let a = bytes(300_000, 120);
+    let b = bytes(300_000, 121);
+    server.put("/a", File::strong(a.clone(), "a"));
+    server.put("/b", File::strong(b.clone(), "b"));
+    server.throttle(Some(2_000_000));
+    let dir = tempfile::tempdir().unwrap();
+    let m = manager(dir.path(), fast_retry());
+    let target = dir.path().join("same.bin");
+    let t = target.clone();
+    m.set_will_download_handler(Some(Arc::new(move |_| {
+        sessionkit_downloads::WillDownload::SavePath(t.clone())
+    })));
+    let ia = m.download_url(&server.url("/a")).unwrap();
+    until(|| ia.save_path().is_some()).await;
+    let ib = m.download_url(&server.url("/b")).unwrap();
+    assert_eq!(done(&ia).await, ExternalState::Completed);
+    assert_eq!(done(&ib).await, ExternalState::Completed, "{:?}", ib.interrupt_reason());
+    let (pa, pb) = (ia.save_path().unwrap(), ib.save_path().unwrap());
+    assert_eq!(pa, target);
+    assert_ne!(pa, pb);
+    assert_eq!(pb.parent(), Some(dir.path()));
+    assert_same(&std::fs::read(&pa).unwrap(), &a);
+    assert_same(&std::fs::read(&pb).unwrap(), &b);
+}
