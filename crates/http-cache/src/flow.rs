@@ -299,7 +299,17 @@ impl HttpCache {
                 })
             });
             let headers = served_headers(&updated.judged, now);
-            return serve(&updated, &request, headers, CacheStatus::Revalidated);
+            return match serve(&updated, &request, headers, CacheStatus::Revalidated) {
+                // The body file went away while the origin answered (evicted or
+                // cleared meanwhile): a 304 cannot be served without it, so ask
+                // again without validators.
+                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let sent_at = self.inner.clock.now();
+                    let response = send(&*upstream, copy_request(&request)).await?;
+                    self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+                }
+                other => other,
+            };
         }
         if is_error_status(response.status())
             && stale_if_error_allows(&variant.judged, request.headers(), now)

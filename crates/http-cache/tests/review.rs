@@ -526,3 +526,49 @@ async fn request_only_if_cached_directive_never_reaches_the_origin() {
     assert_eq!(fetch(&cache, stale_ok, &origin).await.cache, CacheStatus::Hit);
     assert_eq!(origin.calls(), 1);
 }
+
+/// A stale entry whose body file disappears while its revalidation is in flight
+/// (evicted or cleared meanwhile): the 304 cannot be served from the vanished
+/// body, so the client gets the origin's full answer, never an I/O error.
+#[cfg(feature = "sled")]
+#[tokio::test]
+async fn body_vanishing_during_revalidation_falls_back_to_the_network() {
+    struct ClearingOrigin {
+        cache: std::sync::OnceLock<HttpCache>,
+        origin: Arc<Origin>,
+    }
+    impl sessionkit_http_cache::Upstream for ClearingOrigin {
+        async fn send(
+            &self,
+            request: Request<Bytes>,
+        ) -> Result<http::Response<sessionkit_http_cache::Body>, sessionkit_http_cache::BoxError>
+        {
+            if request.headers().contains_key("if-none-match") {
+                self.cache.get().unwrap().clear().await.unwrap();
+            }
+            self.origin.send(request).await
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clock = sessionkit_http_cache::ManualClock::new(start());
+    let cache = HttpCache::builder()
+        .clock(clock.clone())
+        .open(dir.path(), sessionkit_http_cache::DiskOptions::default().max_bytes(64 * MIB))
+        .unwrap();
+    let big = "b".repeat(20_000);
+    let origin = Origin::new(move |req, _| {
+        if req.headers().contains_key("if-none-match") {
+            ok(304, &[("cache-control", "max-age=1")], "")
+        } else {
+            ok(200, &[("cache-control", "max-age=1"), ("etag", "\"e\"")], &big)
+        }
+    });
+    let upstream = Arc::new(ClearingOrigin { cache: std::sync::OnceLock::new(), origin });
+    upstream.cache.set(cache.clone()).ok();
+    let first = cache.fetch(get(URL), upstream.clone()).await.unwrap();
+    drop(http_body_util::BodyExt::collect(first.into_body()).await.unwrap());
+    clock.advance(Duration::from_secs(10));
+    let got = cache.fetch(get(URL), upstream.clone()).await.unwrap();
+    let body = http_body_util::BodyExt::collect(got.into_body()).await.unwrap().to_bytes();
+    assert_eq!(body.len(), 20_000);
+}
