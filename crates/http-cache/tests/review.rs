@@ -572,3 +572,18 @@ async fn body_vanishing_during_revalidation_falls_back_to_the_network() {
     let body = http_body_util::BodyExt::collect(got.into_body()).await.unwrap().to_bytes();
     assert_eq!(body.len(), 20_000);
 }
+
+/// Opening a cache directory another handle holds fails before touching it: the
+/// running cache's in-flight bodies in `tmp/` stay.
+#[cfg(feature = "sled")]
+#[tokio::test]
+async fn a_second_open_of_a_cache_in_use_leaves_its_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = || sessionkit_http_cache::DiskOptions::default().max_bytes(64 * MIB);
+    let running = HttpCache::open(dir.path(), options()).unwrap();
+    let in_flight = dir.path().join("tmp").join("in-flight");
+    std::fs::write(&in_flight, b"half a body").unwrap();
+    assert!(HttpCache::open(dir.path(), options()).is_err());
+    assert!(in_flight.exists(), "the second open swept the running cache's tmp/");
+    drop(running);
+}

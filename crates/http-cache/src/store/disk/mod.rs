@@ -129,6 +129,9 @@ impl DiskStore {
             Some(max) => max,
             None => default_disk_capacity(fs2::available_space(dir)?),
         };
+        // The index lock first: a second process opening a cache in use must fail
+        // before it touches anything, not sweep the running one's bodies.
+        let db = open_index(&dir.join("index"))?;
         // In-flight bodies of a previous process and trash of an interrupted clear.
         let _ = fs::remove_dir_all(dir.join("tmp"));
         for item in fs::read_dir(dir)?.flatten() {
@@ -138,7 +141,6 @@ impl DiskStore {
         }
         fs::create_dir_all(dir.join("tmp"))?;
         fs::create_dir_all(dir.join("blobs"))?;
-        let db = open_index(&dir.join("index"))?;
         let entries = db.open_tree("entries")?;
         let used = db.open_tree("used")?;
         let store = Self {
