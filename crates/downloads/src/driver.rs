@@ -369,8 +369,8 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
             // for a path in use.
             Some(p) if reserved.contains(&p) => {
                 let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                unique_path(&dir, name.as_deref().unwrap_or(&name), suffix, &reserved)
+                let own = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                unique_path(&dir, own.as_deref().unwrap_or(&name), suffix, &reserved)
                     .ok_or(InterruptReason::FileFailed)?
             }
             Some(p) => p,

@@ -180,8 +180,10 @@ impl ItemInner {
             d.state.external()
         };
         self.speed.store(0, Ordering::Relaxed);
-        self.done.send_replace(Some(state));
+        // The event goes out before `wait_done` wakes, so whoever waited finds
+        // `done` already in its event stream.
         self.emit(DownloadEvent::Done { id: self.id, state });
+        self.done.send_replace(Some(state));
     }
 
     /// The record for the current state, if this item keeps one.

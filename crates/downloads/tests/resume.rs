@@ -38,9 +38,17 @@ async fn plain_download_with_electron_getters_and_events() {
     let dir = tempfile::tempdir().unwrap();
     let m = manager(dir.path());
     let mut events = m.subscribe();
+    // Electron's pattern: listen on the item inside will-download, before any
+    // progress (subscribing after download_url returns races a fast download).
+    let slot = Arc::new(std::sync::Mutex::new(None));
+    let s = slot.clone();
+    m.set_will_download_handler(Some(Arc::new(move |item| {
+        *s.lock().unwrap() = Some(item.subscribe());
+        sessionkit_downloads::WillDownload::Continue
+    })));
     let item = m.download_url(&server.url("/files/x")).unwrap();
-    let mut item_events = item.subscribe();
     assert_eq!(done(&item).await, ExternalState::Completed);
+    let mut item_events = slot.lock().unwrap().take().unwrap();
 
     let path = dir.path().join("r\u{e9}sum\u{e9}.bin");
     assert_eq!(std::fs::read(&path).unwrap(), body);
