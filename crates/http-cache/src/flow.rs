@@ -128,7 +128,9 @@ impl HttpCache {
                 )
                 .await
             }
-            CacheMode::NoCache => self.revalidate(&key, variant, request, upstream).await,
+            // Fetch's no-cache: nothing stored is used without the origin's word,
+            // so no stale-if-error either.
+            CacheMode::NoCache => self.revalidate(&key, variant, request, upstream, false).await,
             _ if is_fresh_for(&variant.judged, request.headers(), now) => {
                 self.serve_stored(
                     &key,
@@ -159,7 +161,7 @@ impl HttpCache {
                         )
                         .await;
                 }
-                self.revalidate(&key, variant, request, upstream).await
+                self.revalidate(&key, variant, request, upstream, true).await
             }
         }
     }
@@ -238,7 +240,7 @@ impl HttpCache {
         self.inner.background.fetch_add(1, Ordering::SeqCst);
         runtime.spawn(async move {
             // The response is for nobody; what matters is the store update.
-            let _ = cache.revalidate(&key, variant, background, upstream).await;
+            let _ = cache.revalidate(&key, variant, background, upstream, true).await;
             lock(&cache.inner.revalidating).remove(&key);
             if cache.inner.background.fetch_sub(1, Ordering::SeqCst) == 1 {
                 cache.inner.background_done.notify_waiters();
@@ -247,13 +249,15 @@ impl HttpCache {
         true
     }
 
-    /// Sends a conditional request for a stored variant and acts on the answer.
+    /// Sends a conditional request for a stored variant and acts on the answer;
+    /// `stale_on_error` says whether `stale-if-error` may stand in for a failure.
     async fn revalidate<U: Upstream>(
         &self,
         key: &str,
         variant: Arc<Variant>,
         request: Request<Bytes>,
         upstream: Arc<U>,
+        stale_on_error: bool,
     ) -> Result<Response<Body>, Error> {
         let mut conditional = copy_request(&request);
         add_validators(&variant.judged.record.headers, conditional.headers_mut());
@@ -262,7 +266,8 @@ impl HttpCache {
             Ok(response) => response,
             Err(error) => {
                 let now = self.inner.clock.now();
-                if stale_if_error_allows(&variant.judged, request.headers(), now) {
+                if stale_on_error && stale_if_error_allows(&variant.judged, request.headers(), now)
+                {
                     let headers = served_headers(&variant.judged, now);
                     return serve(&variant, &request, headers, CacheStatus::StaleIfError);
                 }
@@ -312,6 +317,7 @@ impl HttpCache {
             };
         }
         if is_error_status(response.status())
+            && stale_on_error
             && stale_if_error_allows(&variant.judged, request.headers(), now)
         {
             let headers = served_headers(&variant.judged, now);

@@ -514,6 +514,18 @@ pub(crate) fn stale_if_error_allows(judged: &Judged, request: &HeaderMap, now: S
         return false;
     }
     let req = directives(request, &header::CACHE_CONTROL);
+    // A request that asked for validation (RFC 9111 §5.2.1.4 no-cache, Pragma
+    // without Cache-Control, or max-age=0, Chromium's validate flag) must not get
+    // an unvalidated stored response.
+    let pragma_no_cache = !request.contains_key(header::CACHE_CONTROL)
+        && comma_members(request.get_all(header::PRAGMA))
+            .any(|m| m.eq_ignore_ascii_case("no-cache"));
+    if has(&req, "no-cache")
+        || pragma_no_cache
+        || delta_seconds(&req, "max-age").is_some_and(|m| m.is_zero())
+    {
+        return false;
+    }
     let window = [delta_seconds(res, "stale-if-error"), delta_seconds(&req, "stale-if-error")]
         .into_iter()
         .flatten()

@@ -587,3 +587,29 @@ async fn a_second_open_of_a_cache_in_use_leaves_its_files_alone() {
     assert!(in_flight.exists(), "the second open swept the running cache's tmp/");
     drop(running);
 }
+
+/// Fetch's `no-cache` mode and a request's `no-cache` (RFC 9111 §5.2.1.4) use
+/// nothing stored without the origin's word: `stale-if-error` does not stand in
+/// for a failed validation there (it still does in default mode).
+#[tokio::test]
+async fn no_cache_requests_never_get_stale_if_error() {
+    let (cache, clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|_, n| match n {
+        0 => {
+            ok(200, &[("cache-control", "max-age=10, stale-if-error=3600"), ("etag", "\"e\"")], "b")
+        }
+        _ => Reply::Fail,
+    });
+    fetch(&cache, get(URL), &origin).await;
+    let mode = get(URL).with_mode(sessionkit_http_cache::CacheMode::NoCache);
+    assert!(cache.fetch(mode, origin.clone()).await.is_err());
+    clock.advance(Duration::from_secs(20));
+    for headers in [
+        [("cache-control", "no-cache")],
+        [("pragma", "no-cache")],
+        [("cache-control", "max-age=0")],
+    ] {
+        assert!(cache.fetch(get_with(URL, &headers), origin.clone()).await.is_err(), "{headers:?}");
+    }
+    assert_eq!(fetch(&cache, get(URL), &origin).await.cache, CacheStatus::StaleIfError);
+}
