@@ -237,7 +237,12 @@ impl HttpCache {
 
     /// Drops every entry whose URL has this origin.
     ///
-    /// Electron: `ses.clearStorageData({ origin, storages: ['cachestorage'] })`.
+    /// Electron: `ses.clearData({ dataTypes: ['cache'], origins: [origin] })`
+    /// (Chromium's BrowsingDataRemover cache type). `clearStorageData`'s
+    /// `cachestorage` is the page-visible Cache API, not this cache; a facade
+    /// mapping `clearStorageData` for an origin onto this does more than Chromium.
+    /// Entries stored under an [`IsolationKey`](crate::IsolationKey) go by their
+    /// URL's origin too.
     pub async fn clear_origin(&self, origin: &url::Origin) -> Result<(), Error> {
         self.inner.store.remove_origin(origin)
     }
