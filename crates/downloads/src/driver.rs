@@ -387,6 +387,31 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
     Ok(true)
 }
 
+/// Chromium checks the partial file before continuing it (`BaseFile`): a file
+/// shorter than the bytes received is `FILE_TOO_SHORT`, a prefix whose hash
+/// changed is `FILE_HASH_MISMATCH`, both restarts; a longer file is cut back.
+/// The file may have been deleted or changed while the item waited, and
+/// continuing it would leave a hole of zeros or foreign bytes in the result, so
+/// the same check (length, and the fingerprint of the 64 KiB before the offset
+/// when one was recorded) runs before every attempt; a failed check restarts
+/// from zero and the attempt's first event says `restarted`.
+fn check_partial_before_continuing(item: &Arc<ItemInner>) {
+    let (partial, committed, fingerprint) = {
+        let d = item.lock();
+        (d.partial_path(&item.partial_suffix), d.committed, d.fingerprint.clone())
+    };
+    let Some(partial) = partial.filter(|_| committed > 0) else { return };
+    let trusted = crate::restore::check_partial(&partial, committed, fingerprint.as_deref());
+    if trusted < committed {
+        let mut d = item.lock();
+        d.committed = 0;
+        d.fingerprint = None;
+        d.restart_pending = true;
+        drop(d);
+        item.received.store(0, Ordering::Relaxed);
+    }
+}
+
 /// A name in `dir` for `name` that is not an existing file, partial file or
 /// another download's target: Chromium's reservation tracker, with numbered
 /// names, then one time-stamped name. Like Chromium, which keeps room for
@@ -421,6 +446,7 @@ struct Head {
 
 /// One request and, if the answer is good, its body to the end.
 async fn attempt(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>, ctl: &mut Ctl) -> End {
+    check_partial_before_continuing(item);
     let (url, mut headers, committed, validators, expected_total, resuming) = {
         let d = item.lock();
         (

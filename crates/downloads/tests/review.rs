@@ -512,3 +512,33 @@ async fn two_downloads_to_one_save_path_never_share_a_partial() {
     assert_same(&std::fs::read(&pa).unwrap(), &a);
     assert_same(&std::fs::read(&pb).unwrap(), &b);
 }
+
+/// Chromium checks the partial file before it continues (`BaseFile`): shorter
+/// than the bytes already received is FILE_TOO_SHORT, a restart. A partial
+/// deleted or cut while the item waited must never be continued over a hole of
+/// zeros.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_that_shrank_while_waiting_is_not_continued() {
+    let server = Server::start().await;
+    let body = bytes(200_000, 112);
+    server.put("/g", File::strong(body.clone(), "e"));
+    server.cut_request(0, 80_000);
+    server.cut_request(2, 60_000);
+    let dir = tempfile::tempdir().unwrap();
+    let retry = RetryPolicy { max_attempts: 0, ..fast_retry() };
+    let item = manager(dir.path(), retry).download_url(&server.url("/g")).unwrap();
+    until(|| item.resume_mode() == Some(ResumeMode::UserContinue)).await;
+    let partial = dir.path().join("g.part");
+    std::fs::remove_file(&partial).unwrap();
+    item.resume();
+    assert_eq!(done(&item).await, ExternalState::Completed, "{:?}", item.interrupt_reason());
+    assert_same(&std::fs::read(dir.path().join("g")).unwrap(), &body);
+    // A second item whose partial is cut shorter than recorded.
+    let item = manager(dir.path(), retry).download_url(&server.url("/g")).unwrap();
+    until(|| item.resume_mode() == Some(ResumeMode::UserContinue)).await;
+    let partial = dir.path().join("g (1).part");
+    std::fs::OpenOptions::new().write(true).open(&partial).unwrap().set_len(10_000).unwrap();
+    item.resume();
+    assert_eq!(done(&item).await, ExternalState::Completed, "{:?}", item.interrupt_reason());
+    assert_same(&std::fs::read(dir.path().join("g (1)")).unwrap(), &body);
+}
