@@ -613,3 +613,20 @@ async fn no_cache_requests_never_get_stale_if_error() {
     }
     assert_eq!(fetch(&cache, get(URL), &origin).await.cache, CacheStatus::StaleIfError);
 }
+
+/// RFC 8246: `immutable` says a fresh response need not be revalidated; it does
+/// not lengthen freshness (Chromium uses it only to skip revalidation on reload).
+/// `http-cache-semantics` gives it a 24 h minimum lifetime by default.
+#[tokio::test]
+async fn immutable_does_not_extend_freshness() {
+    let (cache, clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|_, n| {
+        ok(200, &[("cache-control", "max-age=10, immutable")], &format!("v{n}"))
+    });
+    fetch(&cache, get(URL), &origin).await;
+    clock.advance(Duration::from_secs(5));
+    assert_eq!(fetch(&cache, get(URL), &origin).await.cache, CacheStatus::Hit);
+    clock.advance(Duration::from_secs(60));
+    let got = fetch(&cache, get(URL), &origin).await;
+    assert_eq!((got.cache, got.body.as_str()), (CacheStatus::Miss, "v1"));
+}
