@@ -542,3 +542,64 @@ async fn a_partial_that_shrank_while_waiting_is_not_continued() {
     assert_eq!(done(&item).await, ExternalState::Completed, "{:?}", item.interrupt_reason());
     assert_same(&std::fs::read(dir.path().join("g (1)")).unwrap(), &body);
 }
+
+/// Cancellation is prompt even while the server has not answered the request
+/// yet, and leaves nothing behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_before_the_response_head_is_prompt() {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf).await;
+        // Never answer.
+        tokio::time::sleep(Duration::from_secs(20)).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry())
+        .download_url(&url::Url::parse(&format!("http://{addr}/hang")).unwrap())
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let asked = std::time::Instant::now();
+    item.cancel();
+    let state = tokio::time::timeout(Duration::from_secs(2), item.wait_done()).await;
+    assert_eq!(state.ok(), Some(ExternalState::Cancelled), "not cancelled within 2 s");
+    assert!(asked.elapsed() < Duration::from_secs(2));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Automatic resumes wait: the n-th after a delay in [cap/2, cap] with
+/// cap = base * 2^n (equal jitter). With a 200 ms base the first resume cannot
+/// come sooner than 100 ms after the cut (generous lower bound only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automatic_resumes_back_off() {
+    use std::sync::{Arc, Mutex};
+    let server = Server::start().await;
+    let body = bytes(50_000, 113);
+    server.put("/b", File::strong(body.clone(), "e"));
+    server.cut_request(0, 10_000);
+    server.cut_request(1, 10_000);
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let t = times.clone();
+    server.hook(move |_, _| {
+        t.lock().unwrap().push(std::time::Instant::now());
+        None
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let retry = RetryPolicy {
+        base_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(2),
+        ..RetryPolicy::default()
+    };
+    let item = manager(dir.path(), retry).download_url(&server.url("/b")).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("b")).unwrap(), &body);
+    let times = times.lock().unwrap().clone();
+    assert_eq!(times.len(), 3);
+    let first = times[1] - times[0];
+    let second = times[2] - times[1];
+    assert!(first >= Duration::from_millis(100), "first resume after {first:?}");
+    assert!(second >= Duration::from_millis(200), "second resume after {second:?}");
+}
