@@ -603,3 +603,23 @@ async fn automatic_resumes_back_off() {
     assert!(first >= Duration::from_millis(100), "first resume after {first:?}");
     assert!(second >= Duration::from_millis(200), "second resume after {second:?}");
 }
+
+/// Outside input to the request builder is a typed error, never a panic or a
+/// request: non-HTTP schemes and header values with line breaks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = manager(dir.path(), fast_retry());
+    for url in ["file:///etc/passwd", "data:,hello", "ftp://h/x"] {
+        let r = m.download_url(&url::Url::parse(url).unwrap());
+        assert!(matches!(r, Err(sessionkit_downloads::Error::InvalidRequest(_))), "{url}: {r:?}");
+    }
+    let r = sessionkit_downloads::DownloadRequest::new(url::Url::parse("http://h/").unwrap())
+        .header("X-A", "a\r\nInjected: 1");
+    assert!(r.is_err());
+    let r = sessionkit_downloads::DownloadRequest::new(url::Url::parse("http://h/").unwrap())
+        .header("Bad Name", "v");
+    assert!(r.is_err());
+    assert!(sessionkit_downloads::parse_sha256_hex("zz").is_err());
+    assert!(sessionkit_downloads::parse_sha256_hex(&"é".repeat(32)).is_err());
+}
