@@ -96,7 +96,10 @@ pub(crate) fn policy_view(record: &StoredResponse, options: PolicyOptions) -> Ca
     *req.uri_mut() = record.request_uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
     *req.headers_mut() = normalised_request(&to_map(&record.request_headers));
     let mut res = http::Response::new(());
-    let headers = normalised_response(record);
+    let mut headers = normalised_response(record);
+    if !options.shared {
+        permanent_responses_fresh(record.status, &mut headers);
+    }
     *res.status_mut() = status_for_policy(record.status, &headers);
     *res.headers_mut() = headers;
     CachePolicy::new_options(&req, &res, record.response_time, options.cache_options())
@@ -128,6 +131,26 @@ fn status_for_policy(status: StatusCode, headers: &HeaderMap) -> StatusCode {
         StatusCode::OK
     } else {
         status
+    }
+}
+
+/// Chromium's private cache (`HttpResponseHeaders::GetFreshnessLifetimes`) holds
+/// a 300, 301, 308 or 410 without explicit freshness fresh forever ("implicitly
+/// fresh unless otherwise overruled": permanent redirects and gone resources
+/// are not asked for again), where RFC 9111 gives them only heuristic freshness.
+/// The view gets the largest `max-age` (2^31 s, RFC 9111 §1.2.2) for them,
+/// unless `no-cache`/`no-store` (or `Pragma: no-cache`) overrule it. Shared
+/// (proxy) rules keep RFC 9111's heuristics.
+fn permanent_responses_fresh(status: StatusCode, headers: &mut HeaderMap) {
+    if ![300, 301, 308, 410].contains(&status.as_u16()) || headers.contains_key(header::EXPIRES) {
+        return;
+    }
+    let cc = directives(headers, &header::CACHE_CONTROL);
+    let pragma_no_cache =
+        comma_members(headers.get_all(header::PRAGMA)).any(|m| m.eq_ignore_ascii_case("no-cache"));
+    let overruled = ["max-age", "s-maxage", "no-cache", "no-store"].iter().any(|d| has(&cc, d));
+    if !overruled && !pragma_no_cache {
+        headers.append(header::CACHE_CONTROL, HeaderValue::from_static("max-age=2147483648"));
     }
 }
 

@@ -630,3 +630,41 @@ async fn immutable_does_not_extend_freshness() {
     let got = fetch(&cache, get(URL), &origin).await;
     assert_eq!((got.cache, got.body.as_str()), (CacheStatus::Miss, "v1"));
 }
+
+/// Chromium's private cache holds a 300, 301, 308 or 410 without explicit
+/// freshness fresh forever (`GetFreshnessLifetimes`: "implicitly fresh"); a 302
+/// or a 301 with `no-cache` is not; shared (proxy) rules keep RFC 9111's.
+#[tokio::test]
+async fn permanent_redirects_and_gone_are_implicitly_fresh_in_a_private_cache() {
+    let origin = Origin::new(|req, _| {
+        let path = req.uri().path().trim_start_matches('/').to_owned();
+        let (status, no_cache) = match path.split_once('-') {
+            Some((s, _)) => (s.parse().unwrap(), true),
+            None => (path.parse().unwrap(), false),
+        };
+        let mut headers = vec![("location", "/elsewhere")];
+        if no_cache {
+            headers.push(("cache-control", "no-cache"));
+        }
+        ok(status, &headers, "")
+    });
+    let (cache, clock) = cache_with_clock(MIB);
+    for path in ["300", "301", "308", "410", "302", "301-nc"] {
+        fetch(&cache, get(&format!("http://o.test/{path}")), &origin).await;
+    }
+    clock.advance(Duration::from_secs(400 * 86_400));
+    for (path, cached) in [
+        ("300", true),
+        ("301", true),
+        ("308", true),
+        ("410", true),
+        ("302", false),
+        ("301-nc", false),
+    ] {
+        let got = fetch(&cache, get(&format!("http://o.test/{path}")), &origin).await;
+        assert_eq!(got.cache == CacheStatus::Hit, cached, "{path}");
+    }
+    let shared = HttpCache::builder().shared(true).in_memory(MIB);
+    fetch(&shared, get("http://o.test/301"), &origin).await;
+    assert_eq!(fetch(&shared, get("http://o.test/301"), &origin).await.cache, CacheStatus::Miss);
+}
