@@ -64,10 +64,13 @@
 //!   without validators) refreshes the stored headers, every field of the 304
 //!   replacing all stored lines of that name, except the body's framing and
 //!   digest (`Content-Length`, `Content-Encoding`, `Content-Range`, `Content-MD5`).
-//! - Heuristic freshness: 10% of the time since `Last-Modified`.
+//! - Heuristic freshness: 10% of the time since `Last-Modified`; with private
+//!   rules a 300, 301, 308 or 410 without explicit freshness stays fresh
+//!   (Chromium's "implicitly fresh").
 //! - `stale-while-revalidate`: the stale response is served and exactly one
-//!   background task per key revalidates it. `stale-if-error` only where the
-//!   response or request directive allows it (Chromium does neither).
+//!   background task per key revalidates it, as Chromium does. `stale-if-error`
+//!   only where the response or request directive allows it, and never for a
+//!   request that asked for validation (Chromium ignores the directive).
 //! - `no-store` in request or response; unsafe methods invalidate the URL and
 //!   same-origin `Location`/`Content-Location`; HEAD is answered from a stored GET
 //!   and a 200 to a HEAD refreshes the stored GET (RFC 9111 §4.3.5).
