@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::batch::Batcher;
+use crate::content_range::ContentRange;
 use crate::hasher::Hasher;
 use crate::item::{Control, DownloadItem, ItemInner};
 use crate::manager::{ManagerInner, WillDownload};
@@ -438,6 +439,15 @@ fn unique_path(
     Some(dir.join(unique))
 }
 
+/// Where a response body must end.
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    /// The response's `Content-Length`.
+    content_length: Option<u64>,
+    /// One past the last byte of a 206's `Content-Range`, as a file offset.
+    range_end: Option<u64>,
+}
+
 struct Head {
     status: u16,
     content_range: Option<Vec<u8>>,
@@ -548,7 +558,19 @@ async fn attempt(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>, ctl: &mut Ctl) 
     item.persist();
     item.emit_updated(restarted);
     let strong = item.lock().validators.is_some();
-    stream(item, mgr, ctl, body, start, head.content_length, strong).await
+    // A 206 ends where its own Content-Range says; bytes past it are not the
+    // file's (checked even when no Content-Length bounds the body).
+    let range_end = head
+        .content_range
+        .as_deref()
+        .filter(|_| head.status == 206)
+        .and_then(|v| ContentRange::parse(v).ok())
+        .and_then(|r| match r {
+            ContentRange::Bytes { last, .. } => last.checked_add(1),
+            ContentRange::Unsatisfied { .. } => None,
+        });
+    let limits = BodyLimits { content_length: head.content_length, range_end };
+    stream(item, mgr, ctl, body, start, limits, strong).await
 }
 
 enum Output {
@@ -584,13 +606,14 @@ async fn stream(
     ctl: &mut Ctl,
     mut body: Body,
     start: u64,
-    content_length: Option<u64>,
+    limits: BodyLimits,
     strong: bool,
 ) -> End {
     let (discard, partial, expected) = {
         let d = item.lock();
         (d.discard, d.partial_path(&item.partial_suffix), d.expected_sha256)
     };
+    let BodyLimits { content_length, range_end } = limits;
     let mut out = match (discard, partial) {
         (false, Some(path)) => {
             let checkpoints = mgr.store.as_ref().map(|_| {
@@ -692,6 +715,11 @@ async fn stream(
             },
         };
         let n = data.len();
+        if range_end.is_some_and(|end| (start + got).saturating_add(n as u64) > end) {
+            // A 206 without Content-Length that overruns its own range:
+            // appending would put stray bytes into the file.
+            break End::Interrupted(InterruptReason::ServerNoRange);
+        }
         got += n as u64;
         item.received.fetch_add(n as u64, Ordering::Relaxed);
         if let Output::Discard { sha } = &mut out {

@@ -623,3 +623,32 @@ async fn bad_requests_are_typed_errors() {
     assert!(sessionkit_downloads::parse_sha256_hex("zz").is_err());
     assert!(sessionkit_downloads::parse_sha256_hex(&"é".repeat(32)).is_err());
 }
+
+/// The same for a 206 without `Content-Length` (delimited by the connection
+/// closing) that sends more than its range: the surplus is never written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_206_without_length_that_overruns_its_range_is_not_appended() {
+    let server = Server::start().await;
+    let body = bytes(100_000, 114);
+    server.put("/o", File::strong(body.clone(), "e"));
+    server.cut_request(0, 30_000);
+    let mut padded = body[30_000..].to_vec();
+    padded.extend_from_slice(&[0u8; 1000]);
+    server.hook(move |req, n| {
+        (n == 1 && req.header("range").is_some()).then(|| Resp {
+            status: 206,
+            headers: vec![
+                ("ETag".into(), "\"e\"".into()),
+                ("Content-Range".into(), "bytes 30000-99999/100000".into()),
+            ],
+            body: padded.clone(),
+            no_length: true,
+            ..Resp::default()
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let item = manager(dir.path(), fast_retry()).download_url(&server.url("/o")).unwrap();
+    assert_eq!(done(&item).await, ExternalState::Completed);
+    assert_same(&std::fs::read(dir.path().join("o")).unwrap(), &body);
+    assert_eq!(item.total_bytes(), Some(100_000));
+}
