@@ -100,8 +100,8 @@
 //! Where this crate knowingly differs from Chromium (each module's own `# Deviation`
 //! section has the details):
 //! - [`response`]: a 206 whose complete length changed, or whose
-//!   `Content-Length` is not its own range's length, restarts instead of
-//!   appending, and a 416 at exactly the partial file's end completes instead of
+//!   `Content-Length` is not its own range's length (or, without one, whose body
+//!   runs past its range), restarts instead of appending, and a 416 at exactly the partial file's end completes instead of
 //!   restarting.
 //! - [`validators`]: `If-Range` never carries a weak ETag, nor a date beside an
 //!   ETag (RFC 9110 §13.1.5); Chromium sends its stored ETag even when weak, so
