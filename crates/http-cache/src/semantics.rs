@@ -57,6 +57,8 @@ pub(crate) struct Judged {
     /// `None` for `Vary: *`; each value `None` when the request lacked the field.
     vary: Option<Vec<(HeaderName, Option<Vec<u8>>)>>,
     directives: Vec<Directive>,
+    /// Judged with shared-cache rules.
+    shared: bool,
 }
 
 impl Judged {
@@ -78,7 +80,18 @@ impl Judged {
         // A qualified `no-cache="a"` only withholds the named fields, which were
         // not stored (see `record_for`): it does not forbid reuse.
         directives.retain(|d| !is_qualified_no_cache(d));
-        Self { record, policy, vary, directives }
+        Self { record, policy, vary, directives, shared: options.shared }
+    }
+
+    /// Whether the response forbids any use once stale without revalidation:
+    /// `must-revalidate`, `no-cache`, and for a shared cache `proxy-revalidate`
+    /// and `s-maxage` (RFC 9111 §5.2.2.8 and §5.2.2.10; a private cache ignores
+    /// those two).
+    fn never_stale(&self) -> bool {
+        let d = &self.directives;
+        has(d, "must-revalidate")
+            || has(d, "no-cache")
+            || (self.shared && (has(d, "proxy-revalidate") || has(d, "s-maxage")))
     }
 
     /// Whether a request selects this variant (see [`vary_matches`]).
@@ -388,7 +401,7 @@ pub(crate) fn is_fresh_for(judged: &Judged, request: &HeaderMap, now: SystemTime
         return true;
     }
     let Some(max_stale) = req.iter().find(|d| d.name == "max-stale") else { return false };
-    if has(&judged.directives, "must-revalidate") || has(&judged.directives, "no-cache") {
+    if judged.never_stale() {
         return false;
     }
     match &max_stale.value {
@@ -512,11 +525,11 @@ pub(crate) fn staleness(judged: &Judged, now: SystemTime) -> Duration {
 }
 
 /// The response's `stale-while-revalidate` window if it may be used for this
-/// request: not with `must-revalidate`/`no-cache` on the response, nor when the
+/// request: not when the response forbids stale use (`Judged::never_stale`), nor when the
 /// request asks for a fresh answer (`no-cache`, `max-age`, `min-fresh`, `Pragma`).
 pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Option<Duration> {
     let res = &judged.directives;
-    if has(res, "must-revalidate") || has(res, "no-cache") || has(res, "no-store") {
+    if judged.never_stale() || has(res, "no-store") {
         return None;
     }
     let req = directives(request, &header::CACHE_CONTROL);
@@ -530,10 +543,10 @@ pub(crate) fn stale_while_revalidate(judged: &Judged, request: &HeaderMap) -> Op
 
 /// RFC 5861 §4: a stale response may stand in for an error only when the response
 /// or the request carries `stale-if-error` and the staleness is within it; never
-/// against `must-revalidate` or `no-cache`.
+/// against `must-revalidate`, `no-cache` (or, shared, `proxy-revalidate`, `s-maxage`).
 pub(crate) fn stale_if_error_allows(judged: &Judged, request: &HeaderMap, now: SystemTime) -> bool {
     let res = &judged.directives;
-    if has(res, "must-revalidate") || has(res, "no-cache") || has(res, "proxy-revalidate") {
+    if judged.never_stale() {
         return false;
     }
     let req = directives(request, &header::CACHE_CONTROL);

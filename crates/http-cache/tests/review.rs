@@ -668,3 +668,29 @@ async fn permanent_redirects_and_gone_are_implicitly_fresh_in_a_private_cache() 
     fetch(&shared, get("http://o.test/301"), &origin).await;
     assert_eq!(fetch(&shared, get("http://o.test/301"), &origin).await.cache, CacheStatus::Miss);
 }
+
+/// RFC 9111 §5.2.2.8/§5.2.2.10: for a shared cache `proxy-revalidate` and
+/// `s-maxage` forbid stale use (no `stale-if-error`, no `stale-while-revalidate`,
+/// no `max-stale`); a private cache ignores both directives.
+#[tokio::test]
+async fn proxy_revalidate_and_s_maxage_bind_only_shared_caches() {
+    for (cc, shared, stale_ok) in [
+        ("max-age=1, proxy-revalidate, stale-if-error=600", true, false),
+        ("max-age=1, proxy-revalidate, stale-if-error=600", false, true),
+        ("s-maxage=1, stale-if-error=600", true, false),
+    ] {
+        let clock = sessionkit_http_cache::ManualClock::new(start());
+        let cache = HttpCache::builder().clock(clock.clone()).shared(shared).in_memory(MIB);
+        let origin = Origin::new(move |_, n| match n {
+            0 => ok(200, &[("cache-control", cc), ("etag", "\"e\"")], "b"),
+            _ => Reply::Fail,
+        });
+        fetch(&cache, get(URL), &origin).await;
+        clock.advance(Duration::from_secs(10));
+        let got = cache.fetch(get(URL), origin.clone()).await;
+        assert_eq!(got.is_ok(), stale_ok, "{cc} shared={shared}");
+        let max_stale = get_with(URL, &[("cache-control", "max-stale")]);
+        let got = cache.fetch(max_stale, origin.clone()).await;
+        assert_eq!(got.is_ok(), stale_ok, "max-stale: {cc} shared={shared}");
+    }
+}
