@@ -366,6 +366,10 @@ impl DownloadManager {
     /// missing, or with bytes that no longer match the recorded fingerprint means
     /// starting over. Restored items wait for [`DownloadItem::resume`].
     ///
+    /// Records come from disk: one that cannot be turned back into a download
+    /// (an empty or unparsable URL chain) is skipped and left in the store, so
+    /// it never keeps the others from coming back.
+    ///
     /// # Errors
     /// The store's error.
     pub fn restore(&self) -> Result<Vec<DownloadItem>, Error> {
@@ -377,7 +381,11 @@ impl DownloadManager {
             if self.item(record.id).is_some() {
                 continue;
             }
-            out.push(self.restore_record(record)?);
+            match self.restore_record(record) {
+                Ok(item) => out.push(item),
+                Err(Error::Record(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(out)
     }

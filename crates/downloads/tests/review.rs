@@ -652,3 +652,44 @@ async fn a_206_without_length_that_overruns_its_range_is_not_appended() {
     assert_same(&std::fs::read(dir.path().join("o")).unwrap(), &body);
     assert_eq!(item.total_bytes(), Some(100_000));
 }
+
+/// Records come from disk: one that cannot be turned back into a download (an
+/// unparsable or empty URL chain) must not keep every other download from
+/// coming back after a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bad_record_does_not_block_restore() {
+    use sessionkit_downloads::{InterruptedDownload, MemoryStore, RecordStore};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    {
+        let m = DownloadManager::with_store(
+            HyperTransport,
+            ManagerConfig::new(dir.path()),
+            store.clone(),
+        )
+        .unwrap();
+        let mut opts = InterruptedDownload::default();
+        opts.path = dir.path().join("good.bin");
+        opts.url_chain = vec![url::Url::parse("http://127.0.0.1:9/good.bin").unwrap()];
+        opts.offset = 0;
+        opts.length = 10;
+        opts.etag = Some("\"e\"".into());
+        let item = m.create_interrupted_download(opts).unwrap();
+        until(|| store.load().unwrap().len() == 1).await;
+        let mut bad = item.record().unwrap();
+        bad.id = item.id() + 100;
+        bad.url_chain = vec!["not a url".into()];
+        store.put(&bad).unwrap();
+        let mut empty = item.record().unwrap();
+        empty.id = item.id() + 200;
+        empty.url_chain.clear();
+        store.put(&empty).unwrap();
+    }
+    let m =
+        DownloadManager::with_store(HyperTransport, ManagerConfig::new(dir.path()), store.clone())
+            .unwrap();
+    let restored = m.restore().unwrap();
+    assert_eq!(restored.len(), 1);
+    assert_eq!(restored[0].url().path(), "/good.bin");
+}
