@@ -213,6 +213,9 @@ async fn paused_items_read_nothing_and_report_zero_speed() {
     item.resume();
     assert_eq!(done(&item).await, ExternalState::Completed);
     assert_same(&std::fs::read(dir.path().join("p")).unwrap(), &body);
+    // Electron keeps the request of a paused item: resume() continues it, no
+    // new request.
+    assert_eq!(server.requests().len(), 1);
 }
 
 /// Chromium: a range request is guarded by the downloader alone; a `Range` or
