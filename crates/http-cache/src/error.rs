@@ -18,6 +18,15 @@ pub enum Error {
     /// may stand in for it.
     #[error("upstream request failed: {0}")]
     Upstream(#[source] BoxError),
+    /// A cache mode name that is not one of Fetch's six (`default`, `no-store`,
+    /// `reload`, `no-cache`, `force-cache`, `only-if-cached`).
+    #[error(
+        "unknown cache mode {name:?} (expected default, no-store, reload, no-cache, force-cache or only-if-cached)"
+    )]
+    UnknownCacheMode {
+        /// The name given.
+        name: String,
+    },
     /// The request cannot go through a cache: its URI is not absolute.
     #[error("invalid request: {reason}")]
     InvalidRequest {

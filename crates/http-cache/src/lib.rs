@@ -120,7 +120,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use date::{format_http_date, parse_http_date};
 pub use error::Error;
 pub use key::IsolationKey;
-pub use mode::{CacheMode, UnknownCacheMode};
+pub use mode::CacheMode;
 pub use status::CacheStatus;
 #[cfg(feature = "sled")]
 pub use store::disk::{DiskOptions, default_disk_capacity};

@@ -48,15 +48,8 @@ impl fmt::Display for CacheMode {
     }
 }
 
-/// A name that is not one of Fetch's six cache modes.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown cache mode {0:?} (expected default, no-store, reload, no-cache, force-cache or only-if-cached)"
-)]
-pub struct UnknownCacheMode(pub String);
-
 impl FromStr for CacheMode {
-    type Err = UnknownCacheMode;
+    type Err = crate::Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s {
@@ -66,7 +59,7 @@ impl FromStr for CacheMode {
             "no-cache" => Self::NoCache,
             "force-cache" => Self::ForceCache,
             "only-if-cached" => Self::OnlyIfCached,
-            other => return Err(UnknownCacheMode(other.to_owned())),
+            other => return Err(crate::Error::UnknownCacheMode { name: other.to_owned() }),
         })
     }
 }
@@ -85,8 +78,11 @@ mod tests {
             CacheMode::ForceCache,
             CacheMode::OnlyIfCached,
         ] {
-            assert_eq!(mode.to_string().parse::<CacheMode>(), Ok(mode));
+            assert_eq!(mode.to_string().parse::<CacheMode>().ok(), Some(mode));
         }
-        assert!("No-Store".parse::<CacheMode>().is_err());
+        assert!(matches!(
+            "No-Store".parse::<CacheMode>(),
+            Err(crate::Error::UnknownCacheMode { .. })
+        ));
     }
 }
