@@ -31,10 +31,13 @@ impl ManualClock {
         Self { now: Arc::new(Mutex::new(start)) }
     }
 
-    /// Moves the clock forward.
+    /// Moves the clock forward; past the last representable time it stays there
+    /// rather than panicking.
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
-        *now += by;
+        if let Some(later) = now.checked_add(by) {
+            *now = later;
+        }
     }
 
     /// Sets the clock.
