@@ -412,9 +412,10 @@ impl HttpCache {
 
 impl HttpCache {
     /// RFC 9111 §4.3.5: a 200 to a HEAD updates each stored GET the request could
-    /// have used (the first is returned, to answer the HEAD with) when the validators it carries (`ETag`, `Last-Modified`) and its
+    /// have used when the validators it carries (`ETag`, `Last-Modified`) and its
     /// `Content-Length` agree with the stored response; otherwise the stored GET
-    /// describes another representation and is dropped.
+    /// describes another representation and is dropped. The first updated
+    /// variant is returned, to answer the HEAD with.
     async fn update_from_head(
         &self,
         key: &str,
