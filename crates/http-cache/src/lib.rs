@@ -96,6 +96,16 @@
 //!   upload id, subframe-document and cross-site-navigation prefixes) are not
 //!   modelled.
 //! - `stale-if-error` is honoured (Chromium ignores it).
+//! - Two concurrent misses for one key both go to the network (the second
+//!   stores after the first); Chromium's cache lock makes the second wait (up to
+//!   20 s) and read the first's entry.
+//! - Heuristic freshness follows RFC 9111 (every heuristically cacheable status:
+//!   404, 405, 414, 501 ... too); Chromium uses it for 200, 203 and 206 only.
+//! - A request's `Cache-Control: no-cache` or `Pragma: no-cache` revalidates with
+//!   the stored validators (RFC 9111 allows it); Chromium sends such a request
+//!   unconditionally (`LOAD_BYPASS_CACHE`).
+//! - `Set-Cookie` is stored and served again by default (the origin's header
+//!   list); Chromium never persists it — [`Builder::store_set_cookie`]`(false)`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
