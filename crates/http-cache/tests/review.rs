@@ -89,7 +89,6 @@ async fn age_counts_the_apparent_age_from_date() {
     assert_eq!(hit.headers["age"], "30");
     clock.advance(Duration::from_secs(31));
     assert_ne!(fetch(&cache, get("http://o.test/recent"), &origin).await.cache, CacheStatus::Hit);
-    let _ = clock;
 }
 
 /// The byte bound holds even when one URL's variants together outgrow the cache:
