@@ -693,3 +693,19 @@ async fn proxy_revalidate_and_s_maxage_bind_only_shared_caches() {
         assert_eq!(got.is_ok(), stale_ok, "max-stale: {cc} shared={shared}");
     }
 }
+
+/// Fetch `no-store` neither reads nor writes: a fresh stored response is not
+/// used, and the network's answer does not replace it.
+#[tokio::test]
+async fn no_store_mode_neither_reads_nor_writes() {
+    let (cache, _clock) = cache_with_clock(MIB);
+    let origin = Origin::new(|_, n| ok(200, &[("cache-control", "max-age=100")], &format!("v{n}")));
+    fetch(&cache, get(URL), &origin).await;
+    let size = cache.size();
+    let got =
+        fetch(&cache, get(URL).with_mode(sessionkit_http_cache::CacheMode::NoStore), &origin).await;
+    assert_eq!((got.cache, got.body.as_str()), (CacheStatus::Bypass, "v1"));
+    assert_eq!(cache.size(), size);
+    let hit = fetch(&cache, get(URL), &origin).await;
+    assert_eq!((hit.cache, hit.body.as_str()), (CacheStatus::Hit, "v0"));
+}
