@@ -26,7 +26,8 @@ impl Session {
     /// space there; an in-memory session's holds Chromium's in-memory size
     /// ([`default_memory_capacity`]: 2% of RAM, at most 50 MiB).
     /// [`PartitionOptions::shared_cache`](crate::PartitionOptions::shared_cache)
-    /// selects a shared cache's rules.
+    /// selects a shared cache's rules. A private cache stores responses
+    /// without their `Set-Cookie` lines, as Chromium does.
     ///
     /// # Errors
     ///
@@ -41,7 +42,14 @@ impl Session {
         if let Some(cache) = &stores.http_cache {
             return Ok(Some(cache.clone()));
         }
-        let builder = HttpCache::builder().shared(options.shared_cache);
+        // A browser's private cache stores entries without their cookies, as
+        // Chromium does (PERSIST_SANS_COOKIES): a hit never carries a
+        // Set-Cookie, and none is written to the cache folder. A shared cache
+        // (serve-proxy --shared-cache) keeps the origin's header list whole,
+        // which RFC 9111 permits and the caching test suite checks.
+        let builder = HttpCache::builder()
+            .shared(options.shared_cache)
+            .store_set_cookie(options.shared_cache);
         let cache = match self.storage_path() {
             None => builder.in_memory(default_memory_capacity()),
             Some(dir) => {

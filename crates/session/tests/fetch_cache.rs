@@ -245,6 +245,11 @@ async fn set_cookie_of_a_cached_response_is_not_stored_again() {
         let hit = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
         assert_eq!(status(&hit), Some(CacheStatus::Hit));
         assert_eq!(jar.len(), 0, "a cache hit sets no cookie, as in Chromium");
+        assert!(
+            hit.headers().get("set-cookie").is_none(),
+            "a private cache keeps no Set-Cookie (Chromium's PERSIST_SANS_COOKIES)"
+        );
+        assert_eq!(hit.headers().get("cache-control").unwrap(), "max-age=600");
     })
     .await
     .unwrap();
