@@ -16,8 +16,8 @@ use crate::key::primary_key;
 use crate::mode::CacheMode;
 use crate::range::{RangeAnswer, resolve};
 use crate::semantics::{
-    Judged, add_validators, is_error_status, is_fresh_for, is_storable, merge_not_modified,
-    not_modified_applies, record_for, served_headers, stale_if_error_allows,
+    Judged, add_validators, is_error_status, is_fresh_for, is_storable, may_store,
+    merge_not_modified, not_modified_applies, record_for, served_headers, stale_if_error_allows,
     stale_while_revalidate, staleness,
 };
 use crate::store::{BodyRef, Variant};
@@ -110,8 +110,7 @@ impl HttpCache {
                 return Err(Error::OnlyIfCachedMiss { url: url.into() });
             }
             let sent_at = self.inner.clock.now();
-            let response = send(&*upstream, copy_request(&request)).await?;
-            return self.store_response(&key, &request, response, sent_at, CacheStatus::Miss).await;
+            return self.miss(&key, request, &*upstream, sent_at).await;
         };
         let now = self.inner.clock.now();
         let headers = served_headers(&variant.judged, now);
@@ -130,7 +129,9 @@ impl HttpCache {
             }
             // Fetch's no-cache: nothing stored is used without the origin's word,
             // so no stale-if-error either.
-            CacheMode::NoCache => self.revalidate(&key, variant, request, upstream, false).await,
+            CacheMode::NoCache => {
+                Box::pin(self.revalidate(&key, variant, request, upstream, false)).await
+            }
             _ if is_fresh_for(&variant.judged, request.headers(), now) => {
                 self.serve_stored(
                     &key,
@@ -161,9 +162,30 @@ impl HttpCache {
                         )
                         .await;
                 }
-                self.revalidate(&key, variant, request, upstream, true).await
+                Box::pin(self.revalidate(&key, variant, request, upstream, true)).await
             }
         }
+    }
+
+    /// Sends a request the cache had nothing for and stores what may be stored.
+    async fn miss<U: Upstream>(
+        &self,
+        key: &str,
+        request: Request<Bytes>,
+        upstream: &U,
+        sent_at: std::time::SystemTime,
+    ) -> Result<Response<Body>, Error> {
+        // A GET with its own `no-store` can have nothing stored (nor update a
+        // stored GET, as a HEAD can): it goes out as it is, not copied.
+        if request.method() == Method::GET
+            && request.headers().contains_key(header::CACHE_CONTROL)
+            && has(&directives(request.headers(), &header::CACHE_CONTROL), "no-store")
+        {
+            let response = send(upstream, request).await?;
+            return Ok(tagged(response, CacheStatus::Miss));
+        }
+        let response = send(upstream, copy_request(&request)).await?;
+        self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
     }
 
     /// Serves a stored variant; if its body file vanished between lookup and open
@@ -186,8 +208,8 @@ impl HttpCache {
                     return Err(Error::OnlyIfCachedMiss { url: request.uri().to_string() });
                 }
                 let sent_at = self.inner.clock.now();
-                let response = send(&*upstream, copy_request(&request)).await?;
-                self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+                // Boxed: a hit's future need not carry a network exchange.
+                Box::pin(self.miss(key, request, &*upstream, sent_at)).await
             }
             other => other,
         }
@@ -279,10 +301,7 @@ impl HttpCache {
             let old = &variant.judged.record;
             if !not_modified_applies(&old.headers, response.headers()) {
                 // The 304 speaks of another representation: ask again, unconditionally.
-                let response = send(&*upstream, copy_request(&request)).await?;
-                return self
-                    .store_response(key, &request, response, sent_at, CacheStatus::Miss)
-                    .await;
+                return self.miss(key, request, &*upstream, sent_at).await;
             }
             let mut record = old.clone();
             record.headers = merge_not_modified(
@@ -310,8 +329,7 @@ impl HttpCache {
                 // again without validators.
                 Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                     let sent_at = self.inner.clock.now();
-                    let response = send(&*upstream, copy_request(&request)).await?;
-                    self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+                    self.miss(key, request, &*upstream, sent_at).await
                 }
                 other => other,
             };
@@ -336,19 +354,19 @@ impl HttpCache {
         sent_at: std::time::SystemTime,
         status: CacheStatus,
     ) -> Result<Response<Body>, Error> {
-        let (head, mut body) = response.into_parts();
+        let (head, body) = response.into_parts();
         let received = self.inner.clock.now();
-        let (request_parts, ()) = {
-            let mut r = Request::new(());
-            *r.method_mut() = request.method().clone();
-            *r.uri_mut() = request.uri().clone();
-            *r.headers_mut() = request.headers().clone();
-            r.into_parts()
-        };
         if request.method() == Method::HEAD && head.status == StatusCode::OK {
-            let updated = self
-                .update_from_head(key, request.headers(), &head.headers, sent_at, received)
-                .await?;
+            // Boxed, as is the storing below: inline, their state would make the
+            // future of every miss larger, of those that store nothing too.
+            let updated = Box::pin(self.update_from_head(
+                key,
+                request.headers(),
+                &head.headers,
+                sent_at,
+                received,
+            ))
+            .await?;
             // The client gets the refreshed stored head: stored fields the HEAD did
             // not repeat stay (cache-tests head-200-retain).
             if let Some(updated) = updated {
@@ -356,20 +374,66 @@ impl HttpCache {
                 return serve(&updated, request, headers, CacheStatus::Revalidated);
             }
         }
-        let mut record =
-            record_for(&request_parts, &head, sent_at, received, 0, self.inner.options);
-        let judged = Judged::new(record.clone(), self.inner.options);
         let max = self.inner.store.max_entry_size();
         let declared = head
             .headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if !is_storable(&judged, request.method(), request.headers())
-            || declared.is_some_and(|len| len > max)
-        {
+        // Most responses a cache cannot store are known from the head alone; the
+        // record and the policy are built only for those that may be stored.
+        let may = may_store(request.method(), request.headers(), &head, self.inner.options);
+        debug_assert!(
+            may || !self.storable(request, &head, sent_at, received).1,
+            "the pre-check refused a storable response: {head:?}"
+        );
+        if !may || declared.is_some_and(|len| len > max) {
             return Ok(tagged(Response::from_parts(head, body), status));
         }
+        Box::pin(self.store_body(key, request, head, body, (sent_at, received), declared, status))
+            .await
+    }
+
+    /// The record of a network response and whether the rules let it be stored.
+    fn storable(
+        &self,
+        request: &Request<Bytes>,
+        head: &http::response::Parts,
+        sent_at: std::time::SystemTime,
+        received: std::time::SystemTime,
+    ) -> (crate::record::StoredResponse, bool) {
+        let record = record_for(
+            (request.method(), request.uri(), request.headers()),
+            head,
+            sent_at,
+            received,
+            0,
+            self.inner.options,
+        );
+        let judged = Judged::new(record, self.inner.options);
+        let storable = is_storable(&judged, request.method(), request.headers());
+        (judged.record, storable)
+    }
+
+    /// Reads the body of a response the pre-check let through into the store and
+    /// answers from what was stored; passes it through when the full rules, its
+    /// size or its completeness say it cannot be stored.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_body(
+        &self,
+        key: &str,
+        request: &Request<Bytes>,
+        head: http::response::Parts,
+        mut body: Body,
+        (sent_at, received): (std::time::SystemTime, std::time::SystemTime),
+        declared: Option<u64>,
+        status: CacheStatus,
+    ) -> Result<Response<Body>, Error> {
+        let (mut record, storable) = self.storable(request, &head, sent_at, received);
+        if !storable {
+            return Ok(tagged(Response::from_parts(head, body), status));
+        }
+        let max = self.inner.store.max_entry_size();
         let _writer = self.writer(key).await;
         let mut sink = self.inner.store.sink()?;
         while let Some(frame) = body.frame().await {

@@ -27,10 +27,11 @@ impl IsolationKey {
 /// The text mirrors Chromium's key layout (`1/0/_dk_<top-frame site> <frame site> <url>`
 /// with split cache, the bare URL without), so keys read the same in logs.
 pub(crate) fn primary_key(url: &Url, isolation: Option<&IsolationKey>) -> String {
-    let mut url = url.clone();
-    url.set_fragment(None);
+    // The serialisation up to the fragment: what `set_fragment(None)` leaves,
+    // without copying the URL first.
+    let url = &url[..url::Position::AfterQuery];
     match isolation {
-        None => url.into(),
+        None => url.to_owned(),
         Some(key) => format!("1/0/_dk_{} {} {}", key.top_frame_site, key.frame_site, url),
     }
 }

@@ -422,24 +422,124 @@ pub(crate) fn is_storable(judged: &Judged, method: &Method, request: &HeaderMap)
         && judged.policy.is_storable()
 }
 
+/// Statuses `http-cache-semantics` stores without explicit freshness (its
+/// `STATUS_CODE_CACHEABLE_BY_DEFAULT` that it also understands; 206 is never stored).
+const CACHEABLE_BY_DEFAULT: [u16; 11] = [200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501];
+
+/// A cheap look at a response head, before any record or policy is built:
+/// `false` when [`is_storable`] would certainly say no for the record
+/// [`record_for`] makes of it, `true` when only the full check can tell. Most
+/// responses a cache cannot store (`no-store`, a status without freshness, an
+/// unsafe or HEAD request) are recognised here, so a miss that stores nothing
+/// does not pay for the stored header list, the normalised copies and the
+/// policy. Each rule only ever answers `false` where the full check does:
+///
+/// - method, request `no-store` and 206 are [`is_storable`]'s own tests; 304,
+///   401, 407 and codes outside 200..600 are statuses the crate does not
+///   understand and that are never judged as a 200 (`status_for_policy`);
+/// - the stored list keeps whole fields of the head or drops them (hop-by-hop,
+///   named by `Connection` or by a qualified `no-cache`), so a field absent from
+///   the head is absent from the policy's view; a `Cache-Control` or `Vary`
+///   field is trusted present only when nothing drops it;
+/// - a `no-store`/`private` member found by our quote-aware parse stays a
+///   member of its own in the lower-cased line the policy is built from, and the
+///   crate's naive comma split finds it there too (RFC 9111 §3: never stored);
+/// - without `Expires` and any text `max-age`/`s-maxage` in `Cache-Control`
+///   there is no explicit freshness, so the policy sees the real status: one the
+///   crate does not understand is refused, and without `public` too one that is
+///   not cacheable by default (RFC 9111 §3, last condition);
+/// - a shared cache refuses an authenticated request's response that has no
+///   `Cache-Control` at all (RFC 9111 §3.5: only `must-revalidate`, `public` or
+///   `s-maxage` allow it).
+pub(crate) fn may_store(
+    method: &Method,
+    request: &HeaderMap,
+    response: &http::response::Parts,
+    options: PolicyOptions,
+) -> bool {
+    if *method != Method::GET
+        || response.status == StatusCode::PARTIAL_CONTENT
+        || (request.contains_key(header::CACHE_CONTROL)
+            && has(&directives(request, &header::CACHE_CONTROL), "no-store"))
+    {
+        return false;
+    }
+    let code = response.status.as_u16();
+    // Never judged as a 200 (see `status_for_policy`), and not understood.
+    if !(200..600).contains(&code) || [304, 401, 407].contains(&code) {
+        return false;
+    }
+    let headers = &response.headers;
+    let cc_present = headers.contains_key(header::CACHE_CONTROL);
+    let mentions = |word: &[u8]| {
+        headers
+            .get_all(header::CACHE_CONTROL)
+            .iter()
+            .any(|v| v.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word)))
+    };
+    if !headers.contains_key(header::EXPIRES)
+        && (!cc_present || (!mentions(b"max-age") && !mentions(b"s-maxage")))
+    {
+        let understood = UNDERSTOOD.contains(&code);
+        let by_default = CACHEABLE_BY_DEFAULT.contains(&code);
+        if !understood || (!by_default && (!cc_present || !mentions(b"public"))) {
+            return false;
+        }
+    }
+    if options.shared && !cc_present && request.contains_key(header::AUTHORIZATION) {
+        return false;
+    }
+    let vary_present = headers.contains_key(header::VARY);
+    if !cc_present && !vary_present {
+        return true;
+    }
+    // The fields dropped from the stored list (see `record_for` and `persisted`).
+    let connection: Vec<String> = comma_members(headers.get_all(header::CONNECTION))
+        .map(|m| m.to_ascii_lowercase())
+        .collect();
+    let response_cc = if connection.iter().any(|f| f == "cache-control") {
+        Vec::new()
+    } else {
+        directives(headers, &header::CACHE_CONTROL)
+    };
+    let withheld: Vec<String> = response_cc
+        .iter()
+        .filter(|d| is_qualified_no_cache(d))
+        .filter_map(|d| d.value.as_deref())
+        .flat_map(|v| v.split(','))
+        .map(|f| f.trim().to_ascii_lowercase())
+        .collect();
+    let kept =
+        |name: &str| !connection.iter().any(|f| f == name) && !withheld.iter().any(|f| f == name);
+    if kept("cache-control")
+        && (has(&response_cc, "no-store") || (options.shared && has(&response_cc, "private")))
+    {
+        return false;
+    }
+    !(vary_present
+        && kept("vary")
+        && comma_members(headers.get_all(header::VARY)).any(|m| m == "*"))
+}
+
 /// The record for a response about to be stored.
 pub(crate) fn record_for(
-    request: &http::request::Parts,
+    request: (&Method, &Uri, &HeaderMap),
     response: &http::response::Parts,
     request_time: SystemTime,
     response_time: SystemTime,
     body_len: u64,
     options: PolicyOptions,
 ) -> StoredResponse {
+    let (method, request_uri, request_fields) = request;
     let vary = vary_names(&response.headers).unwrap_or_default();
-    let mut uri = request.uri.to_string();
+    let mut uri = request_uri.to_string();
     if let Some(hash) = uri.find('#') {
         uri.truncate(hash);
     }
-    let mut request_headers = nominated(&request.headers, &vary);
+    let mut request_headers = nominated(request_fields, &vary);
     // A shared cache must know that the request was authenticated (RFC 9111 §3.5);
     // the credentials themselves are not kept unless `Vary` names them.
-    if request.headers.contains_key(header::AUTHORIZATION)
+    if request_fields.contains_key(header::AUTHORIZATION)
         && !request_headers.iter().any(|(n, _)| n == header::AUTHORIZATION)
     {
         request_headers.push((header::AUTHORIZATION, HeaderValue::from_static("redacted")));
@@ -447,7 +547,7 @@ pub(crate) fn record_for(
     StoredResponse {
         status: response.status,
         headers: persisted(without_hop_by_hop(&response.headers), options),
-        request_method: request.method.clone(),
+        request_method: method.clone(),
         request_uri: uri,
         request_headers,
         request_time,
@@ -664,6 +764,92 @@ mod tests {
         let merged = merge_not_modified(&stored, &nm, OPTS);
         let view: Vec<_> = merged.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
         assert_eq!(view, [("content-length", "3"), ("set-cookie", "keep=1"), ("x-a", "3")]);
+    }
+
+    /// The pre-check never refuses what the full rules would store, and refuses
+    /// the common unstorable heads by itself.
+    #[test]
+    fn pre_check_refuses_only_what_is_not_storable() {
+        let shared = PolicyOptions { shared: true, ..OPTS };
+        type Fields<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(u16, Fields<'_>, bool)] = &[
+            (200, &[("cache-control", "no-store")], false),
+            (200, &[("cache-control", "max-age=60, No-Store")], false),
+            (200, &[("cache-control", "no-store=\"a, b\"")], false),
+            (200, &[("cache-control", "x=\"a, no-store\""), ("cache-control", "max-age=5")], true),
+            (200, &[("cache-control", "no-store"), ("connection", "Cache-Control")], true),
+            (200, &[("cache-control", "no-store, no-cache=\"cache-control\"")], true),
+            (200, &[("cache-control", "private, max-age=60")], true),
+            (200, &[("vary", "accept, *")], false),
+            (200, &[("vary", "*"), ("connection", "vary")], true),
+            (200, &[("vary", "*"), ("cache-control", "no-cache=\"Vary\"")], true),
+            (200, &[], true),
+            (206, &[("cache-control", "max-age=60")], false),
+            (302, &[], false),
+            (302, &[("cache-control", "public")], true),
+            (302, &[("expires", "Tue, 14 Nov 2099 22:13:20 GMT")], true),
+            (401, &[("cache-control", "max-age=60")], false),
+            (304, &[("cache-control", "max-age=60")], false),
+            (500, &[], false),
+            (500, &[("cache-control", "public")], false),
+            (500, &[("cache-control", "MAX-AGE=60")], true),
+            (500, &[("cache-control", "s-maxage=60")], true),
+            (299, &[("expires", "0")], true),
+            (301, &[], true),
+            (404, &[("pragma", "no-cache")], true),
+        ];
+        let get = |fields: &[(&str, &str)]| {
+            let mut request = HeaderMap::new();
+            for (n, v) in fields {
+                request.append(HeaderName::from_bytes(n.as_bytes()).unwrap(), v.parse().unwrap());
+            }
+            request
+        };
+        let uri: Uri = "https://a.test/x".parse().unwrap();
+        let t = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let requests: [(Method, HeaderMap); 5] = [
+            (Method::GET, HeaderMap::new()),
+            (Method::GET, get(&[("cache-control", "No-Store")])),
+            (Method::GET, get(&[("authorization", "Basic eA==")])),
+            (Method::GET, get(&[("cache-control", "x=\"no-store\"")])),
+            (Method::HEAD, HeaderMap::new()),
+        ];
+        for (code, fields, expect) in cases {
+            let mut response = http::Response::new(());
+            *response.status_mut() = StatusCode::from_u16(*code).unwrap();
+            *response.headers_mut() = get(fields);
+            let (head, ()) = response.into_parts();
+            for options in [OPTS, shared] {
+                for (method, request) in &requests {
+                    let may = may_store(method, request, &head, options);
+                    let record = record_for((method, &uri, request), &head, t, t, 0, options);
+                    let full = is_storable(&Judged::new(record, options), method, request);
+                    assert!(may || !full, "{code} {fields:?} {method} {request:?} {options:?}");
+                }
+            }
+            if !expect {
+                assert!(
+                    !may_store(&Method::GET, &HeaderMap::new(), &head, OPTS),
+                    "{code} {fields:?}"
+                );
+            }
+        }
+        // Shared rules: `private` and an authenticated request without any
+        // Cache-Control are refused up front.
+        let head = |fields: &[(&str, &str)]| {
+            let mut response = http::Response::new(());
+            *response.headers_mut() = get(fields);
+            response.into_parts().0
+        };
+        assert!(!may_store(
+            &Method::GET,
+            &HeaderMap::new(),
+            &head(&[("cache-control", "private")]),
+            shared
+        ));
+        let authorized = get(&[("authorization", "Basic eA==")]);
+        assert!(!may_store(&Method::GET, &authorized, &head(&[]), shared));
+        assert!(may_store(&Method::GET, &authorized, &head(&[]), OPTS));
     }
 
     #[test]
