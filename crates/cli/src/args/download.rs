@@ -9,13 +9,16 @@ Download URL through the partition (Electron's ses.downloadURL): its cookies, \
 proxies and user agent, never its HTTP cache. The bytes go to FILE.part and \
 the file is renamed when complete; the final path is printed on stdout. The \
 name comes from Content-Disposition, else the URL, made unique in the \
-directory (--dir, else the current directory); -o gives the path itself.
+directory (--dir, else the current directory); --output (-o) gives the \
+name or path itself.
 
-Progress is shown on stderr when it is a terminal. Interrupted by Ctrl-C or a \
-network error, the partial file and the download's record stay in the \
-partition: running the same command again (same URL and path, a persist: or \
-the default partition) resumes it with Range and If-Range, and starts over \
-only when the server's file changed.
+Progress goes to stderr: a progress bar on a terminal, otherwise plain \
+`progress: …` lines, at most one a second plus one for each interruption, \
+resume or restart; stdout gets only the final path. Interrupted by a signal \
+(SIGINT, SIGTERM) or a network error, the partial file and the download's \
+record stay in the partition: running the same command again (same URL and \
+path, a persist: or the default partition) resumes it with Range and \
+If-Range, and starts over only when the server's file changed.
 
 Examples:
   sessionkit download https://example.com/big.iso

@@ -29,16 +29,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &DownloadArgs) -> Result<(), WriteE
     let result = rt.block_on(async {
         session.set_download_path(&dir);
         let manager = session.downloads()?;
-        let item = match resumable(&manager, &url, save_path.as_deref(), &dir) {
+        let (item, resume) = match resumable(&manager, &url, save_path.as_deref(), &dir) {
             Some(item) => {
                 tracing::info!(id = item.id(), "resuming the earlier download");
                 item.set_rate_limit(args.limit_rate);
-                item.resume();
-                item
+                (item, true)
             }
-            None => session.download(request)?,
+            None => (session.download(request)?, false),
         };
-        download_wait::wait(&manager, &item, session.is_persistent()).await
+        download_wait::wait(&manager, &item, session.is_persistent(), resume).await
     });
     // Cookies the server set are kept, whatever happened to the download.
     let flushed = session.cookies().and_then(|cookies| cookies.flush());

@@ -1,69 +1,170 @@
-//! Waiting for a download on the command line: progress on a terminal, the
-//! final path on stdout, Ctrl-C that leaves a resumable download behind.
+//! Waiting for a download on the command line: progress on stderr, the
+//! final path on stdout, SIGINT or SIGTERM leaving a resumable download
+//! behind.
 
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use sessionkit::DownloadItem;
-use sessionkit::downloads::{ExternalState, ResumeMode};
+use sessionkit::downloads::{DownloadEvent, ExternalState, ResumeMode};
+use sessionkit::{DownloadItem, DownloadManager};
+use tokio::sync::broadcast::error::RecvError;
 
+use crate::commands::download_progress::{Progress, size};
 use crate::failure::Failure;
 use crate::output::{self, WriteError};
 
-/// How often the item is looked at (and the progress line redrawn).
+/// How often the item is looked at (and the bar redrawn).
 const TICK: Duration = Duration::from_millis(200);
 
-/// How long Ctrl-C waits for the bytes to be synced and the record written.
+/// How long a signal waits for the bytes to be synced and the record written.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Waits until `item` is complete (prints its path), done otherwise, or
-/// interrupted and waiting for the user (both failures, exit 1). Ctrl-C
-/// pauses every download of the manager and waits for its record, so the
-/// same command resumes later when the partition is `persistent`.
+/// interrupted and waiting for the user (both failures, exit 1); `resume`
+/// resumes it first. SIGINT or SIGTERM pauses every download of the manager
+/// and waits for its record, so the same command resumes later when the
+/// partition is `persistent`.
 pub(crate) async fn wait(
-    manager: &sessionkit::DownloadManager,
+    manager: &DownloadManager,
     item: &DownloadItem,
     persistent: bool,
+    resume: bool,
 ) -> Result<(), WriteError> {
     // In memory the record goes with the process: nothing to resume later.
     let hint = if persistent { "; run the same command again to resume" } else { "" };
-    let mut progress = std::io::stderr().is_terminal().then(Progress::default);
-    let ctrl_c = async {
-        // Without a signal handler there is nothing to wait for.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::pin!(ctrl_c);
+    // Installed before the first await (the download's task cannot run on
+    // this one-thread runtime before it), so no signal during the transfer
+    // finds the default action: exit at once, the record possibly stale.
+    let mut signals = Signals::install();
+    // Subscribed before resuming, so the resume's own events are seen.
+    let mut events = item.subscribe();
+    let mut events_open = true;
+    let mut last = item.state();
+    if resume && !item.is_done() {
+        item.resume();
+    }
+    let mut progress = Progress::new(item);
     let mut tick = tokio::time::interval(TICK);
     let outcome = loop {
         tokio::select! {
-            () = &mut ctrl_c => {
+            name = signals.recv() => {
                 let unsettled = manager.shutdown(SHUTDOWN_TIMEOUT).await;
                 if unsettled > 0 {
                     tracing::warn!(unsettled, "downloads did not settle before exit");
                 }
                 break Err(Failure::failed(format!(
-                    "interrupted at {} bytes{hint}",
+                    "interrupted by {name} at {} bytes{hint}",
                     item.received_bytes()
                 )));
             }
-            _ = tick.tick() => {
-                if let Some(progress) = &mut progress {
-                    progress.draw(item);
+            event = events.recv(), if events_open => match event {
+                Ok(DownloadEvent::Updated { state, restarted, .. }) => {
+                    if let Some(text) = change(item, last, state, restarted) {
+                        progress.note(item, &text);
+                    }
+                    last = state;
                 }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                // The item outlives this loop, so this does not happen; the
+                // ticks still see the end.
+                Err(RecvError::Closed) => events_open = false,
+            },
+            _ = tick.tick() => {
+                progress.update(item);
                 if let Some(outcome) = settled(item, hint) {
                     break outcome;
                 }
             }
         }
     };
-    if let Some(progress) = &progress {
-        progress.finish();
-    }
+    progress.finish(item, matches!(outcome, Ok(Some(_))));
     match outcome? {
         Some(path) => output::line(&path),
         None => Ok(()),
+    }
+}
+
+/// The line for a change of state seen in an `updated` event, if it is one:
+/// interrupted (and whether it retries by itself), resumed, restarted.
+fn change(
+    item: &DownloadItem,
+    last: ExternalState,
+    now: ExternalState,
+    restarted: bool,
+) -> Option<String> {
+    let at = size(item.received_bytes());
+    if restarted {
+        return Some("restarted from 0 B: the partial file could not be continued".to_owned());
+    }
+    match (last, now) {
+        // An interruption that waits for the user ends the command, and its
+        // error line says all this line would.
+        (ExternalState::Interrupted, ExternalState::Interrupted) => None,
+        (_, ExternalState::Interrupted)
+            if item.resume_mode().is_some_and(ResumeMode::is_automatic) =>
+        {
+            let reason =
+                item.interrupt_reason().map_or_else(|| "unknown".to_owned(), |r| r.to_string());
+            Some(format!("interrupted at {at}: {reason}; retrying"))
+        }
+        (ExternalState::Interrupted, ExternalState::Progressing) => {
+            Some(format!("resumed at {at}"))
+        }
+        _ => None,
+    }
+}
+
+/// The signals that stop the command: Ctrl-C, and the polite kill of a
+/// service manager or a CI runner.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> Self {
+        use tokio::signal::unix::{SignalKind, signal};
+        let install = |kind: SignalKind, name: &str| {
+            signal(kind).inspect_err(|e| tracing::warn!("cannot handle {name}: {e}")).ok()
+        };
+        Self {
+            interrupt: install(SignalKind::interrupt(), "SIGINT"),
+            terminate: install(SignalKind::terminate(), "SIGTERM"),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn install() -> Self {
+        Self {}
+    }
+
+    /// Resolves with the name of the signal that arrived; never when no
+    /// handler could be installed. Cancel-safe, so it can sit in a loop's
+    /// `select!`.
+    #[cfg(unix)]
+    async fn recv(&mut self) -> &'static str {
+        async fn one(signal: Option<&mut tokio::signal::unix::Signal>) -> Option<()> {
+            match signal {
+                Some(signal) => signal.recv().await,
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            Some(()) = one(self.interrupt.as_mut()) => "SIGINT",
+            Some(()) = one(self.terminate.as_mut()) => "SIGTERM",
+            else => std::future::pending().await,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(&mut self) -> &'static str {
+        // Without a handler there is nothing to wait for.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        "Ctrl-C"
     }
 }
 
@@ -97,58 +198,4 @@ fn settled(item: &DownloadItem, hint: &str) -> Option<Result<Option<String>, Fai
             reason()
         )))
     })
-}
-
-/// One progress line on stderr, redrawn in place.
-#[derive(Default)]
-struct Progress {
-    drawn: bool,
-}
-
-impl Progress {
-    fn draw(&mut self, item: &DownloadItem) {
-        let received = item.received_bytes();
-        let mut line = match (item.total_bytes(), item.percent_complete()) {
-            (Some(total), Some(pct)) => {
-                format!("{} / {} {pct:>3}%", size(received), size(total))
-            }
-            _ => size(received),
-        };
-        line.push_str(&format!("  {}/s", size(item.current_bytes_per_second())));
-        // A closed stderr is nothing to stop the download for.
-        let _ = write!(std::io::stderr().lock(), "\r{line:<48}");
-        self.drawn = true;
-    }
-
-    fn finish(&self) {
-        if self.drawn {
-            let _ = writeln!(std::io::stderr().lock());
-        }
-    }
-}
-
-/// Bytes in binary units, one decimal.
-fn size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    // Display only: the precision lost converting to f64 is far below a digit.
-    #[allow(clippy::cast_precision_loss)]
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(size(512), "512 B");
-        assert_eq!(size(1536), "1.5 KiB");
-        assert_eq!(size(3 * 1024 * 1024 * 1024), "3.0 GiB");
-    }
 }

@@ -25,10 +25,7 @@ pub(crate) fn run(global: &GlobalArgs, command: &DownloadsCommand) -> Result<(),
             DownloadsCommand::List => list(&manager.items(), global.json),
             DownloadsCommand::Resume { id } => {
                 let item = find(&session, *id)?;
-                if !item.is_done() {
-                    item.resume();
-                }
-                download_wait::wait(&manager, &item, session.is_persistent()).await
+                download_wait::wait(&manager, &item, session.is_persistent(), true).await
             }
             DownloadsCommand::Cancel { id } => {
                 let item = find(&session, *id)?;

@@ -4,6 +4,7 @@
 pub(crate) mod cache;
 pub(crate) mod cookies;
 pub(crate) mod download;
+pub(crate) mod download_progress;
 pub(crate) mod download_wait;
 pub(crate) mod downloads;
 pub(crate) mod get;
