@@ -148,7 +148,8 @@ pub enum Error {
         #[source]
         source: sessionkit_cookie_jar::persist::PersistError,
     },
-    /// An origin given to `clear_storage_data` that can't select anything.
+    /// An origin given to `clear_storage_data` or `clear_data` that can't
+    /// select anything.
     #[error("invalid origin {origin:?}: {reason}")]
     InvalidOrigin {
         /// The origin as given.
@@ -167,6 +168,35 @@ pub enum Error {
     InvalidStorageKind {
         /// The name as given.
         name: String,
+    },
+    /// A data type name that is not one of Electron's `clearData` names.
+    #[error(
+        "unknown data type {name:?}: expected backgroundFetch, cache, cookies, downloads, fileSystems, indexedDB, localStorage, serviceWorkers or webSQL"
+    )]
+    InvalidDataType {
+        /// The name as given.
+        name: String,
+    },
+    /// An `originMatchingMode` that is not one of Electron's.
+    #[error(
+        "unknown origin matching mode {name:?}: expected third-parties-included or origin-in-all-contexts"
+    )]
+    InvalidOriginMatchingMode {
+        /// The name as given.
+        name: String,
+    },
+    /// `clear_data` was given both `origins` and `exclude_origins`, which
+    /// Electron rejects too.
+    #[error("cannot give both origins and exclude_origins")]
+    ConflictingOrigins,
+    /// `clear_data` was asked for something sessionkit can't do faithfully
+    /// (nothing was cleared).
+    #[error("cannot clear {data_type}: {reason}")]
+    ClearDataUnsupported {
+        /// The data type concerned.
+        data_type: crate::DataType,
+        /// Why, and what to do instead.
+        reason: &'static str,
     },
     /// The HTTP cache could not be opened, read or cleared (the disk
     /// cache's directory or index of a persistent partition).
@@ -213,6 +243,10 @@ impl Error {
                 | Self::ProxyConfig(_)
                 | Self::InvalidOrigin { .. }
                 | Self::InvalidStorageKind { .. }
+                | Self::InvalidDataType { .. }
+                | Self::InvalidOriginMatchingMode { .. }
+                | Self::ConflictingOrigins
+                | Self::ClearDataUnsupported { .. }
         )
     }
 

@@ -182,6 +182,7 @@
 #![forbid(unsafe_code)]
 
 mod cache;
+mod clear_data;
 mod cookies;
 mod data_dir;
 pub mod downloads;
@@ -198,6 +199,7 @@ mod storage;
 mod user_agent;
 
 pub use cache::CACHE_DIR_NAME;
+pub use clear_data::{ClearDataOptions, ClearedData, DataType, OriginMatchingMode};
 pub use cookies::{Cookies, DATABASE_DIR_NAME};
 pub use data_dir::{DATA_DIR_ENV, PARTITIONS_DIR, platform_data_dir};
 pub use downloads::{

@@ -156,15 +156,20 @@ pub struct ClearedStorage {
 /// partition). Domain cookies (`Domain=…`) are kept, as in Electron, whose
 /// cookie deletion filter matches `IsHostCookie() && IsDomainMatch(host)`.
 pub(crate) fn remove_host_cookies(jar: &CookieJar, host: &str) -> usize {
+    remove_cookies_where(jar, |c| c.host_only() && c.domain() == host)
+}
+
+/// Removes every cookie `is_target` selects and no other; returns how many.
+pub(crate) fn remove_cookies_where(jar: &CookieJar, is_target: impl Fn(&Cookie) -> bool) -> usize {
     let all = jar.all_cookies();
-    let (targets, others): (Vec<&Cookie>, Vec<&Cookie>) =
-        all.iter().partition(|c| c.host_only() && c.domain() == host);
+    let (targets, others): (Vec<&Cookie>, Vec<&Cookie>) = all.iter().partition(|c| is_target(c));
     let mut removed = 0;
     for target in &targets {
+        let host = target.domain();
         // The jar removes by (URL, name): everything of that name a request
-        // to the URL would carry. Domain cookies of the same name on the way
-        // go too; they are put back below. A jar call that removes by
-        // identity would make this exact (see the crate's notes).
+        // to the URL would carry. Cookies of the same name on the way that
+        // were not selected go too; they are put back below. A jar call that
+        // removes by identity would make this exact (see the crate's notes).
         let collateral: Vec<&Cookie> = others
             .iter()
             .copied()
