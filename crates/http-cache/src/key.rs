@@ -29,7 +29,13 @@ impl IsolationKey {
 pub(crate) fn primary_key(url: &Url, isolation: Option<&IsolationKey>) -> String {
     // The serialisation up to the fragment: what `set_fragment(None)` leaves,
     // without copying the URL first.
-    let url = &url[..url::Position::AfterQuery];
+    key_of_serialised(&url[..url::Position::AfterQuery], isolation)
+}
+
+/// [`primary_key`] of a URL given as its serialisation (`Url::as_str`): in a
+/// serialised URL the first `#` starts the fragment.
+pub(crate) fn key_of_serialised(url: &str, isolation: Option<&IsolationKey>) -> String {
+    let url = url.split_once('#').map_or(url, |(before, _)| before);
     match isolation {
         None => url.to_owned(),
         Some(key) => format!("1/0/_dk_{} {} {}", key.top_frame_site, key.frame_site, url),

@@ -493,26 +493,37 @@ pub(crate) fn may_store(
     if !cc_present && !vary_present {
         return true;
     }
-    // The fields dropped from the stored list (see `record_for` and `persisted`).
-    let connection: Vec<String> = comma_members(headers.get_all(header::CONNECTION))
-        .map(|m| m.to_ascii_lowercase())
-        .collect();
-    let response_cc = if connection.iter().any(|f| f == "cache-control") {
-        Vec::new()
-    } else {
-        directives(headers, &header::CACHE_CONTROL)
+    // Whether a directive is there, read as `directives` reads names, without
+    // allocating.
+    let named = |wanted: &str| {
+        comma_members(headers.get_all(header::CACHE_CONTROL))
+            .any(|m| m.split_once('=').map_or(m, |(n, _)| n.trim()).eq_ignore_ascii_case(wanted))
     };
-    let withheld: Vec<String> = response_cc
-        .iter()
-        .filter(|d| is_qualified_no_cache(d))
-        .filter_map(|d| d.value.as_deref())
-        .flat_map(|v| v.split(','))
-        .map(|f| f.trim().to_ascii_lowercase())
-        .collect();
+    // Fields the stored list drops (see `record_for` and `persisted`): those
+    // `Connection` lists and those a qualified `no-cache` names. Both are rare,
+    // so they are only collected when present.
+    let qualified_no_cache = cc_present
+        && comma_members(headers.get_all(header::CACHE_CONTROL)).any(|m| {
+            m.split_once('=').is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("no-cache"))
+        });
+    let (connection, withheld) = if qualified_no_cache || headers.contains_key(header::CONNECTION) {
+        let connection: Vec<String> = comma_members(headers.get_all(header::CONNECTION))
+            .map(|m| m.to_ascii_lowercase())
+            .collect();
+        let withheld: Vec<String> = if connection.iter().any(|f| f == "cache-control") {
+            Vec::new()
+        } else {
+            no_cache_fields(headers)
+        };
+        (connection, withheld)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let kept =
         |name: &str| !connection.iter().any(|f| f == name) && !withheld.iter().any(|f| f == name);
-    if kept("cache-control")
-        && (has(&response_cc, "no-store") || (options.shared && has(&response_cc, "private")))
+    if cc_present
+        && kept("cache-control")
+        && (named("no-store") || (options.shared && named("private")))
     {
         return false;
     }
