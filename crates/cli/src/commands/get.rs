@@ -17,7 +17,7 @@ use crate::output::WriteError;
 /// Fetches `args.url` and writes the response.
 pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError> {
     let request = build_request(args)?;
-    let cache = CacheMode::from_name(&args.cache_mode).ok_or_else(|| {
+    let cache = args.cache_mode.parse::<CacheMode>().map_err(|_| {
         Failure::bad_input(format!(
             "--cache-mode {:?}: expected default, no-store, reload, no-cache, force-cache or only-if-cached",
             args.cache_mode

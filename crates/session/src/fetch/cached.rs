@@ -12,7 +12,7 @@ use sessionkit_http_cache::{self as cache, CacheRequest, HttpCache, IsolationKey
 use url::Url;
 
 use crate::Cookies;
-use crate::fetch::{Body, BoxError, CacheMode, FetchError, FetchOptions, Upstream, site};
+use crate::fetch::{Body, BoxError, FetchError, FetchOptions, Upstream, site};
 
 /// The network under the cache for one hop.
 ///
@@ -71,7 +71,7 @@ pub(crate) async fn fetch<U: Upstream + 'static>(
     upstream: HopUpstream<U>,
 ) -> Result<http::Response<Body>, FetchError> {
     let url = upstream.url.clone();
-    let mut request = CacheRequest::new(hop).with_mode(mode(options.cache));
+    let mut request = CacheRequest::new(hop).with_mode(options.cache);
     if let Some(key) = isolation_key(options) {
         request = request.with_isolation_key(key);
     }
@@ -79,19 +79,6 @@ pub(crate) async fn fetch<U: Upstream + 'static>(
     Box::pin(cache.fetch(request, Arc::new(upstream)))
         .await
         .map_err(|error| from_cache(&url, error))
-}
-
-/// The session's cache mode as the cache crate's (the same six Fetch
-/// modes).
-fn mode(mode: CacheMode) -> cache::CacheMode {
-    match mode {
-        CacheMode::Default => cache::CacheMode::Default,
-        CacheMode::NoStore => cache::CacheMode::NoStore,
-        CacheMode::Reload => cache::CacheMode::Reload,
-        CacheMode::NoCache => cache::CacheMode::NoCache,
-        CacheMode::ForceCache => cache::CacheMode::ForceCache,
-        CacheMode::OnlyIfCached => cache::CacheMode::OnlyIfCached,
-    }
 }
 
 /// Chromium's split cache keys a subresource on the site of the page that

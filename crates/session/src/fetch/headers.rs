@@ -84,7 +84,9 @@ pub(crate) fn cache_mode_headers(headers: &mut HeaderMap, mode: CacheMode) {
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=0"));
             }
         }
-        CacheMode::Default | CacheMode::ForceCache | CacheMode::OnlyIfCached => {}
+        // default, force-cache and only-if-cached send the request as it
+        // is; a mode Fetch may add later changes no header until it is known.
+        _ => {}
     }
 }
 

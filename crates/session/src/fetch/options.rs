@@ -35,65 +35,18 @@ pub enum Credentials {
     Omit,
 }
 
-/// How the request uses the HTTP cache.
+/// How the request uses the HTTP cache: the cache crate's
+/// [`CacheMode`](sessionkit_http_cache::CacheMode), the Fetch standard's six
+/// request cache modes (Electron: `net.request({ cache })`).
 ///
-/// Fetch: a request's *cache mode*; Electron: `net.request({ cache })`.
-/// The session's cache acts on it (see each mode). Whether or not there is
-/// a cache, the request headers change as the Fetch standard's
-/// HTTP-network-or-cache fetch (and Chromium's cache, for its bypass and
-/// validate flags) makes them: `no-store` and `reload` add
+/// Whether or not the session has a cache, the request headers change as the
+/// Fetch standard's HTTP-network-or-cache fetch (and Chromium's cache, for
+/// its bypass and validate flags) makes them: `no-store` and `reload` add
 /// `Pragma: no-cache` and `Cache-Control: no-cache`, `no-cache` adds
 /// `Cache-Control: max-age=0` (each only when the request has none). A
 /// session without a cache misses every `only-if-cached` request with
 /// [`FetchError::CacheMiss`](crate::fetch::FetchError::CacheMiss).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CacheMode {
-    /// Use a fresh entry, revalidate a stale one, store the response.
-    #[default]
-    Default,
-    /// Neither read nor write the cache.
-    NoStore,
-    /// Go to the network, store the response.
-    Reload,
-    /// Revalidate any entry with the server.
-    NoCache,
-    /// Use any entry, stale or not; the network only on a miss.
-    ForceCache,
-    /// Use any entry; fail on a miss without touching the network.
-    OnlyIfCached,
-}
-
-impl CacheMode {
-    /// The Fetch standard's name (`default`, `no-store`, `reload`,
-    /// `no-cache`, `force-cache`, `only-if-cached`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::NoStore => "no-store",
-            Self::Reload => "reload",
-            Self::NoCache => "no-cache",
-            Self::ForceCache => "force-cache",
-            Self::OnlyIfCached => "only-if-cached",
-        }
-    }
-
-    /// Reads a Fetch cache mode name, as written in [`as_str`](Self::as_str).
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        [
-            Self::Default,
-            Self::NoStore,
-            Self::Reload,
-            Self::NoCache,
-            Self::ForceCache,
-            Self::OnlyIfCached,
-        ]
-        .into_iter()
-        .find(|mode| mode.as_str() == name)
-    }
-}
+pub use sessionkit_http_cache::CacheMode;
 
 /// Options of [`Session::fetch`](crate::Session::fetch), beside the request
 /// itself.
@@ -184,9 +137,9 @@ mod tests {
     #[test]
     fn cache_mode_names_round_trip() {
         for name in ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"] {
-            assert_eq!(CacheMode::from_name(name).map(CacheMode::as_str), Some(name));
+            assert_eq!(name.parse::<CacheMode>().ok().map(CacheMode::as_str), Some(name));
         }
-        assert_eq!(CacheMode::from_name("No-Store"), None);
+        assert!("No-Store".parse::<CacheMode>().is_err(), "Fetch's names are lower case");
     }
 
     #[test]
