@@ -73,6 +73,63 @@ pub(crate) struct Inner {
     pub(crate) background: AtomicUsize,
     pub(crate) background_done: Notify,
     writers: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+    /// Keys whose storable body is being read from the network right now.
+    pub(crate) in_flight: Mutex<HashMap<String, Arc<Flight>>>,
+}
+
+/// A body being stored: later requests for its key wait for it (Chromium's
+/// cache lock) until it is committed or given up, or until it waits on its
+/// own client.
+#[derive(Default)]
+pub(crate) struct Flight {
+    released: std::sync::atomic::AtomicBool,
+    done: Notify,
+}
+
+impl Flight {
+    pub(crate) async fn wait(&self) {
+        loop {
+            let notified = self.done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.released.load(Ordering::SeqCst) {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Releases a [`Flight`] once: its waiters go on, its key is free again.
+pub(crate) struct FlightGuard {
+    cache: HttpCache,
+    key: String,
+    flight: Option<Arc<Flight>>,
+}
+
+impl FlightGuard {
+    pub(crate) fn start(cache: &HttpCache, key: &str) -> Self {
+        let flight = Arc::new(Flight::default());
+        lock(&cache.inner.in_flight).insert(key.to_owned(), flight.clone());
+        Self { cache: cache.clone(), key: key.to_owned(), flight: Some(flight) }
+    }
+
+    pub(crate) fn release(&mut self) {
+        let Some(flight) = self.flight.take() else { return };
+        let mut in_flight = lock(&self.cache.inner.in_flight);
+        if in_flight.get(&self.key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            in_flight.remove(&self.key);
+        }
+        drop(in_flight);
+        flight.released.store(true, Ordering::SeqCst);
+        flight.done.notify_waiters();
+    }
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        self.release();
+    }
 }
 
 /// Options shared by both stores.
@@ -192,6 +249,7 @@ impl Builder {
                 background: AtomicUsize::new(0),
                 background_done: Notify::new(),
                 writers: Mutex::default(),
+                in_flight: Mutex::default(),
             }),
         }
     }

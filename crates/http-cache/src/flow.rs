@@ -188,6 +188,14 @@ impl HttpCache {
             return Ok(tagged(response, CacheStatus::Bypass));
         }
         let key = key_of_serialised(&url, isolation_key.as_ref());
+        if mode != CacheMode::Reload {
+            // A body for this key is being stored: wait for its entry rather
+            // than ask the network again (Chromium's cache lock).
+            let flight = lock(&self.inner.in_flight).get(&key).cloned();
+            if let Some(flight) = flight {
+                flight.wait().await;
+            }
+        }
         let selected = match mode {
             CacheMode::Reload => None,
             _ => self.select(&key, request.headers())?,
@@ -352,8 +360,12 @@ impl HttpCache {
             (self.clone(), key.to_owned(), variant.clone(), upstream.clone());
         self.inner.background.fetch_add(1, Ordering::SeqCst);
         runtime.spawn(async move {
-            // The response is for nobody; what matters is the store update.
-            let _ = cache.revalidate(&key, variant, background, upstream, true).await;
+            // The response is for nobody; what matters is the store update,
+            // which a streamed body makes once it was read to the end.
+            if let Ok(response) = cache.revalidate(&key, variant, background, upstream, true).await
+            {
+                let _ = response.into_body().collect().await;
+            }
             lock(&cache.inner.revalidating).remove(&key);
             if cache.inner.background.fetch_sub(1, Ordering::SeqCst) == 1 {
                 cache.inner.background_done.notify_waiters();
@@ -525,6 +537,29 @@ impl HttpCache {
             return Ok(tagged(Response::from_parts(head, body), status));
         }
         let max = self.inner.store.max_entry_size();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current()
+            && !request.headers().contains_key(header::RANGE)
+        {
+            // Streamed to the client while it is stored; answered as `serve`
+            // answers a whole stored body: the origin's status and fields
+            // without hop-by-hop ones, no Age of our own.
+            let pending = crate::tee::Pending {
+                cache: self.clone(),
+                key: key.to_owned(),
+                record,
+                request: request.headers().clone(),
+                sink: self.inner.store.sink()?,
+                declared,
+                max,
+                flight: crate::cache::FlightGuard::start(self, key),
+            };
+            let mut response = Response::new(crate::tee::tee(&runtime, body, pending));
+            *response.status_mut() = head.status;
+            *response.headers_mut() = to_map(&without_hop_by_hop(&head.headers));
+            return Ok(tagged(response, status));
+        }
+        // A range is answered from the whole stored body (see `serve`), so it is
+        // read into the store first; so is any body without a runtime to pump it.
         let _writer = self.writer(key).await;
         let mut sink = self.inner.store.sink()?;
         while let Some(frame) = body.frame().await {
@@ -602,7 +637,7 @@ impl HttpCache {
     /// Finishes the body and commits the variant. A store that syncs files does it
     /// on tokio's blocking pool (as Chromium does its cache I/O off the network
     /// thread), so a slow fsync never stalls other requests.
-    async fn publish(
+    pub(crate) async fn publish(
         &self,
         key: &str,
         record: crate::record::StoredResponse,

@@ -31,6 +31,8 @@
 //!
 //! let first = cache.fetch(get(), origin.clone()).await?;
 //! assert_eq!(first.extensions().get::<CacheStatus>(), Some(&CacheStatus::Miss));
+//! // The body streams to us while it is stored; the entry exists once it was read whole.
+//! assert_eq!(first.into_body().collect().await?.to_bytes(), "hello");
 //! let second = cache.fetch(get(), origin.clone()).await?;
 //! assert_eq!(second.extensions().get::<CacheStatus>(), Some(&CacheStatus::Hit));
 //! assert_eq!(second.into_body().collect().await?.to_bytes(), "hello");
@@ -82,23 +84,30 @@
 //!   split cache); each partition has its own store.
 //! - Stores: memory (byte-weighted LRU, default [`default_memory_capacity`]) and, with
 //!   feature `sled`, disk (`DiskOptions`).
-//! - Concurrency: one writer per key; readers only see committed entries.
+//! - Concurrency: one commit per key at a time; readers only see committed entries.
 //!
 //! # Deviation
 //!
-//! - The body of a storable response is read into the store (memory, or a
-//!   temporary file on disk) before the response is returned, so a client sees the
-//!   first byte only once the last arrived; bodies over the per-entry limit (1/8 of
-//!   the cache) stream through unstored. Chromium streams to the client while
-//!   writing.
+//! - The body of a storable response streams to the client while it is written
+//!   to the store (memory, or a temporary file on disk), as Chromium does: a task
+//!   reads it from the network up to 32 frames ahead of the client, and the entry
+//!   is committed once the body arrived whole (its `Content-Length`, if any, met;
+//!   within the per-entry limit, 1/8 of the cache) and before the client gets its
+//!   last bytes. An error mid-body, a body over the limit, or a client that drops
+//!   a non-empty body before its end leaves nothing stored (Chromium's cache
+//!   writer may finish a body its client abandoned). A miss for a request with
+//!   `Range`, or one served without a Tokio runtime, is read into the store
+//!   before it is answered, since a range is cut from the whole stored body.
 //! - A stored response is reused for a request from a different frame only with
 //!   the same [`IsolationKey`]; Chromium's extra key parts (credentials flag,
 //!   upload id, subframe-document and cross-site-navigation prefixes) are not
 //!   modelled.
 //! - `stale-if-error` is honoured (Chromium ignores it).
-//! - Two concurrent misses for one key both go to the network (the second
-//!   stores after the first); Chromium's cache lock makes the second wait (up to
-//!   20 s) and read the first's entry.
+//! - A request for a key whose storable body is being read waits for that entry
+//!   (Chromium's cache lock) only until it is committed or given up, or until its
+//!   client falls behind; two misses whose heads have not arrived yet both go to
+//!   the network (the second stores after the first), where Chromium's lock
+//!   makes the second wait (up to 20 s) from the start.
 //! - Heuristic freshness follows RFC 9111 (every heuristically cacheable status:
 //!   404, 405, 414, 501 ... too); Chromium uses it for 200, 203 and 206 only.
 //! - A request's `Cache-Control: no-cache` or `Pragma: no-cache` revalidates with
@@ -123,6 +132,7 @@ pub mod record;
 mod semantics;
 mod status;
 mod store;
+mod tee;
 mod upstream;
 
 pub use cache::{Builder, CacheRequest, DEFAULT_MAX_VARIANTS, HttpCache};

@@ -26,10 +26,9 @@ async fn the_head_arrives_before_the_body_is_sent() {
             wait.await.unwrap();
             stream.write_all(b"-last").await.unwrap();
         });
-        // The HTTP cache reads a storable body whole before answering
-        // (sessionkit-http-cache's documented deviation), so the network
-        // path is watched here without one.
-        let session = session_with("streaming", PartitionOptions::new().cache(false));
+        // The response is storable: the HTTP cache streams it to the client
+        // while it stores it.
+        let session = session_with("streaming", PartitionOptions::new());
         let response =
             session.fetch(get(&format!("http://{addr}/")), FetchOptions::default()).await.unwrap();
         let mut body = response.into_body();
