@@ -79,13 +79,12 @@ pub(crate) fn cache_mode_headers(headers: &mut HeaderMap, mode: CacheMode) {
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             }
         }
-        CacheMode::NoCache => {
-            if !headers.contains_key(header::CACHE_CONTROL) {
-                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=0"));
-            }
+        CacheMode::NoCache if !headers.contains_key(header::CACHE_CONTROL) => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=0"));
         }
         // default, force-cache and only-if-cached send the request as it
-        // is; a mode Fetch may add later changes no header until it is known.
+        // is (so does no-cache with its own Cache-Control); a mode Fetch may
+        // add later changes no header until it is known.
         _ => {}
     }
 }
