@@ -251,3 +251,38 @@ async fn revalidation_updates_the_record_not_the_body() {
     assert_eq!((got.cache, got.headers["x-new"].to_str().unwrap()), (CacheStatus::Hit, "1"));
     assert_eq!(got.body, body(3, 9000));
 }
+
+#[tokio::test]
+async fn a_corrupt_last_used_time_does_not_stop_the_cache_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(start());
+    let origin = Origin::new(|_, _| ok(200, &[("cache-control", "max-age=1000")], "hello"));
+    {
+        let cache = open(dir.path(), &clock, 10 << 20);
+        fetch(&cache, get(URL), &origin).await;
+    }
+    // Every key in `used` gets a time past what SystemTime can hold.
+    {
+        let db = (0..100)
+            .find_map(|_| {
+                sled::open(dir.path().join("index")).ok().or_else(|| {
+                    std::thread::sleep(Duration::from_millis(20));
+                    None
+                })
+            })
+            .unwrap();
+        let entries = db.open_tree("entries").unwrap();
+        let used = db.open_tree("used").unwrap();
+        let mut keys = 0;
+        for kv in entries.iter() {
+            let (k, _) = kv.unwrap();
+            used.insert(k, &u64::MAX.to_be_bytes()).unwrap();
+            keys += 1;
+        }
+        assert_eq!(keys, 1);
+        db.flush().unwrap();
+    }
+    let cache = open(dir.path(), &clock, 10 << 20);
+    let got = fetch(&cache, get(URL), &origin).await;
+    assert_eq!((got.cache, got.body.as_str()), (CacheStatus::Hit, "hello"));
+}

@@ -204,7 +204,9 @@ impl DiskStore {
                 .used
                 .get(&k)?
                 .and_then(|b| <[u8; 8]>::try_from(&*b).ok())
-                .map_or(now, |b| UNIX_EPOCH + Duration::from_secs(u64::from_be_bytes(b)));
+                // A corrupt value past what SystemTime holds counts as now, not a panic.
+                .and_then(|b| UNIX_EPOCH.checked_add(Duration::from_secs(u64::from_be_bytes(b))))
+                .unwrap_or(now);
             let mut blobs = Vec::new();
             for var in &kept {
                 if let StoredBody::Blob { hash, len } = &var.body {
