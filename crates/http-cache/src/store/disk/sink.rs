@@ -33,11 +33,12 @@ impl BodySink for DiskSink {
             Some(file) => file.write_all(chunk)?,
             None if self.buf.len() + chunk.len() <= INLINE_MAX => self.buf.extend_from_slice(chunk),
             None => {
-                let mut file = File::create(&self.tmp_path)?;
+                // Kept before the first write, so a failed write still leaves
+                // the file for Drop to remove.
+                let file = self.file.insert(File::create(&self.tmp_path)?);
                 file.write_all(&self.buf)?;
                 file.write_all(chunk)?;
                 self.buf = Vec::new();
-                self.file = Some(file);
             }
         }
         Ok(())
@@ -67,8 +68,11 @@ impl BodySink for DiskSink {
             None => Ok(Bytes::from(std::mem::take(&mut self.buf))),
             Some(file) => {
                 drop(file);
-                let bytes = std::fs::read(&self.tmp_path)?;
-                std::fs::remove_file(&self.tmp_path)?;
+                // Removed whether or not the read worked.
+                let bytes = std::fs::read(&self.tmp_path);
+                let removed = std::fs::remove_file(&self.tmp_path);
+                let bytes = bytes?;
+                removed?;
                 Ok(Bytes::from(bytes))
             }
         }
