@@ -32,6 +32,8 @@ async fn chain_server() -> Origin {
             "/see-other" => reply("303 See Other", &[("Location", "/echo")], b""),
             "/no-location" => reply("302 Found", &[], b"no location"),
             "/to-ftp" => reply("302 Found", &[("Location", "ftp://example.com/")], b""),
+            "/to-app" => reply("302 Found", &[("Location", "myapp://cb")], b"app"),
+            "/to-bad" => reply("302 Found", &[("Location", "http://[bad")], b"bad"),
             "/echo" => {
                 let text = format!(
                     "{} {} type={}",
@@ -113,6 +115,28 @@ async fn redirect_modes() {
         let error =
             session.fetch(get(&origin.url("/to-ftp")), FetchOptions::default()).await.unwrap_err();
         assert_eq!(error.net_error(), "ERR_UNSAFE_REDIRECT");
+    })
+    .await
+    .unwrap();
+}
+
+/// Manual mode returns a redirect without parsing its Location (Fetch's
+/// manual mode): a custom scheme or an unparsable one is the caller's.
+#[tokio::test]
+async fn manual_mode_returns_any_location_as_is() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = chain_server().await;
+        let session = session("redirect-manual-any");
+        for (path, location, body) in
+            [("/to-app", "myapp://cb", b"app"), ("/to-bad", "http://[bad", b"bad")]
+        {
+            let manual = FetchOptions::new().redirect(RedirectMode::Manual);
+            let response = session.fetch(get(&origin.url(path)), manual).await.unwrap();
+            assert_eq!(response.status(), 302);
+            assert_eq!(response.headers()["location"], location);
+            assert_eq!(body_bytes(response).await, body);
+        }
+        assert_eq!(origin.requests().len(), 2);
     })
     .await
     .unwrap();

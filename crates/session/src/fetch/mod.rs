@@ -247,6 +247,14 @@ pub(crate) async fn run<U: Upstream + 'static>(
             }
         };
 
+        // Manual mode hands every response back as it came, Location
+        // unparsed: Fetch's manual mode returns the redirect without
+        // reading its location URL, so a `myapp://cb` or unparsable
+        // Location is the caller's to judge, not an unsafe redirect.
+        if matches!(options.redirect, RedirectMode::Manual) {
+            response.extensions_mut().insert(UrlChain(chain));
+            return Ok(response);
+        }
         // Chromium treats a 3xx as a redirect only when it has a Location.
         let next = if redirect::is_redirect_status(response.status()) {
             redirect::location(&url, response.headers())?
@@ -257,15 +265,8 @@ pub(crate) async fn run<U: Upstream + 'static>(
             response.extensions_mut().insert(UrlChain(chain));
             return Ok(response);
         };
-        match options.redirect {
-            RedirectMode::Manual => {
-                response.extensions_mut().insert(UrlChain(chain));
-                return Ok(response);
-            }
-            RedirectMode::Error => {
-                return Err(FetchError::RedirectNotAllowed { url, location: next });
-            }
-            RedirectMode::Follow => {}
+        if matches!(options.redirect, RedirectMode::Error) {
+            return Err(FetchError::RedirectNotAllowed { url, location: next });
         }
         if chain.len() > MAX_REDIRECTS {
             return Err(FetchError::TooManyRedirects { url });
