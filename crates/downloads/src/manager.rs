@@ -367,7 +367,7 @@ impl DownloadManager {
     /// starting over. Restored items wait for [`DownloadItem::resume`].
     ///
     /// Records come from disk: one that cannot be turned back into a download
-    /// (an empty or unparsable URL chain) is skipped and left in the store, so
+    /// (an empty or unparsable URL chain, an out-of-range time) is skipped and left in the store, so
     /// it never keeps the others from coming back.
     ///
     /// # Errors
@@ -394,7 +394,8 @@ impl DownloadManager {
     /// the checks of [`Self::restore`]. A record whose id is taken gets a new id.
     ///
     /// # Errors
-    /// [`Error::Record`] for a record without URLs or with an unparsable URL.
+    /// [`Error::Record`] for a record without URLs, with an unparsable URL, or
+    /// with a start or end time too large for a [`SystemTime`].
     pub fn restore_record(&self, record: DownloadRecord) -> Result<DownloadItem, Error> {
         let restored = crate::restore::item_data(&record, &self.inner.config.partial_suffix)?;
         let id = if self.item(record.id).is_some() {
@@ -424,7 +425,8 @@ impl DownloadManager {
     /// [`Self::restore`] (without a fingerprint, which Electron does not keep).
     ///
     /// # Errors
-    /// Electron's two messages as [`Error::InvalidInterruptedDownload`];
+    /// Electron's two messages as [`Error::InvalidInterruptedDownload`], and
+    /// the same error for a `start_time` too large for a [`SystemTime`];
     /// [`Error::Record`] for a bad URL.
     pub fn create_interrupted_download(
         &self,
@@ -442,6 +444,13 @@ impl DownloadManager {
             return Err(Error::InvalidInterruptedDownload(
                 "Must pass an offset value less than length.",
             ));
+        }
+        // Checked before the partial file is moved: a time past what a
+        // `SystemTime` holds must be an error, not a panic.
+        if let Some(t) = options.start_time
+            && crate::restore::time(t).is_err()
+        {
+            return Err(Error::InvalidInterruptedDownload("Must pass a startTime in range."));
         }
         let suffix = &self.inner.config.partial_suffix;
         let partial = crate::item::partial_path(&options.path, suffix);

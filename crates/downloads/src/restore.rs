@@ -23,11 +23,18 @@ pub(crate) struct Restored {
     pub(crate) received: u64,
 }
 
-fn time(seconds: f64) -> Option<SystemTime> {
-    (seconds.is_finite() && seconds > 0.0)
-        .then(|| Duration::try_from_secs_f64(seconds).ok())
-        .flatten()
-        .map(|d| UNIX_EPOCH + d)
+/// A recorded time in Unix seconds: `Ok(None)` when unset (zero, negative or
+/// not a number), an error when it is past what a [`SystemTime`] can hold
+/// (`UNIX_EPOCH + d` would panic).
+pub(crate) fn time(seconds: f64) -> Result<Option<SystemTime>, Error> {
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Ok(None);
+    }
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .and_then(|d| UNIX_EPOCH.checked_add(d))
+        .map(Some)
+        .ok_or_else(|| Error::Record(format!("time {seconds} s is out of range")))
 }
 
 /// How many bytes of the partial file can be trusted: the recorded offset when
@@ -82,8 +89,8 @@ pub(crate) fn item_data(record: &DownloadRecord, suffix: &str) -> Result<Restore
     data.target = Some(record.target_path.clone());
     data.total = record.total_bytes;
     data.validators = record.validators();
-    data.start_time = time(record.start_time).unwrap_or_else(SystemTime::now);
-    data.end_time = time(record.end_time);
+    data.start_time = time(record.start_time)?.unwrap_or_else(SystemTime::now);
+    data.end_time = time(record.end_time)?;
     data.expected_sha256 = record.expected_sha256.as_deref().and_then(|h| parse_sha256_hex(h).ok());
     data.auto_attempts = record.auto_attempts;
     let received;

@@ -688,6 +688,16 @@ async fn one_bad_record_does_not_block_restore() {
         empty.id = item.id() + 200;
         empty.url_chain.clear();
         store.put(&empty).unwrap();
+        // Times that parse as numbers but are past what a SystemTime holds
+        // (`UNIX_EPOCH + d` used to panic).
+        let mut late = item.record().unwrap();
+        late.id = item.id() + 300;
+        late.start_time = 1e19;
+        store.put(&late).unwrap();
+        let mut ended = item.record().unwrap();
+        ended.id = item.id() + 400;
+        ended.end_time = 1e300;
+        store.put(&ended).unwrap();
     }
     let m =
         DownloadManager::with_store(HyperTransport, ManagerConfig::new(dir.path()), store.clone())
@@ -695,4 +705,29 @@ async fn one_bad_record_does_not_block_restore() {
     let restored = m.restore().unwrap();
     assert_eq!(restored.len(), 1);
     assert_eq!(restored[0].url().path(), "/good.bin");
+}
+
+/// Electron takes `startTime` as a number of seconds; one too large for a
+/// `SystemTime` is an error, not a panic, and leaves the partial file alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_interrupted_download_rejects_an_out_of_range_start_time() {
+    use sessionkit_downloads::{Error, InterruptedDownload};
+    let dir = tempfile::tempdir().unwrap();
+    let m = DownloadManager::new(HyperTransport, ManagerConfig::new(dir.path())).unwrap();
+    std::fs::write(dir.path().join("t.bin"), b"0123").unwrap();
+    let mut opts = InterruptedDownload::default();
+    opts.path = dir.path().join("t.bin");
+    opts.url_chain = vec![url::Url::parse("http://127.0.0.1:9/t.bin").unwrap()];
+    opts.offset = 4;
+    opts.length = 10;
+    for t in [1e19, 1e300] {
+        opts.start_time = Some(t);
+        let err = m.create_interrupted_download(opts.clone()).unwrap_err();
+        assert!(matches!(err, Error::InvalidInterruptedDownload(_)), "{err:?}");
+    }
+    assert!(dir.path().join("t.bin").exists(), "nothing moved aside");
+    assert!(m.items().is_empty());
+    opts.start_time = Some(1_700_000_000.0);
+    let item = m.create_interrupted_download(opts).unwrap();
+    assert_eq!(item.received_bytes(), 4);
 }
