@@ -32,10 +32,19 @@ pub(crate) struct Pending {
     pub flight: crate::cache::FlightGuard,
 }
 
+/// What the pump sends the client: a frame (or the network's error), then
+/// [`Message::End`] once the body ended whole.
+enum Message {
+    Frame(Result<Frame<Bytes>, BoxError>),
+    End,
+}
+
 /// The client's side: the frames the pump forwards.
 struct Forwarded {
-    frames: mpsc::Receiver<Result<Frame<Bytes>, BoxError>>,
+    frames: mpsc::Receiver<Message>,
     hint: SizeHint,
+    /// An end or an error was passed on: nothing follows.
+    done: bool,
 }
 
 impl http_body::Body for Forwarded {
@@ -46,7 +55,30 @@ impl http_body::Body for Forwarded {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        self.frames.poll_recv(cx)
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let message = std::task::ready!(self.frames.poll_recv(cx));
+        Poll::Ready(match message {
+            Some(Message::Frame(frame)) => {
+                self.done = frame.is_err();
+                Some(frame)
+            }
+            Some(Message::End) => {
+                self.done = true;
+                None
+            }
+            // The pump went away without the end marker (its task cancelled
+            // by a runtime shutting down, or a panic): the body is truncated,
+            // which must not look like a clean end.
+            None => {
+                self.done = true;
+                Some(Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "cache body pump ended early",
+                ))))
+            }
+        })
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -62,7 +94,7 @@ pub(crate) fn tee(runtime: &tokio::runtime::Handle, body: Body, pending: Pending
     let hint = http_body::Body::size_hint(&body);
     let (tx, frames) = mpsc::channel(READ_AHEAD);
     runtime.spawn(pump(body, pending, tx));
-    BodyExt::boxed(Forwarded { frames, hint })
+    BodyExt::boxed(Forwarded { frames, hint, done: false })
 }
 
 /// Copies every frame to the client and the data to the sink. The frame that
@@ -72,7 +104,7 @@ pub(crate) fn tee(runtime: &tokio::runtime::Handle, body: Body, pending: Pending
 /// over the entry limit or other than its `Content-Length`, or a client that
 /// goes away before the end leaves nothing stored: the sink is dropped, which
 /// discards what was written.
-async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Result<Frame<Bytes>, BoxError>>) {
+async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
     let mut pending = Some(pending);
     let mut held: Option<Frame<Bytes>> = None;
     loop {
@@ -103,11 +135,11 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Result<Frame<By
             }
             Some(Err(error)) => {
                 if let Some(previous) = held.take()
-                    && tx.send(Ok(previous)).await.is_err()
+                    && tx.send(Message::Frame(Ok(previous))).await.is_err()
                 {
                     return;
                 }
-                let _ = tx.send(Err(error)).await;
+                let _ = tx.send(Message::Frame(Err(error))).await;
                 return;
             }
             None => break,
@@ -129,9 +161,14 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Result<Frame<By
         let _ = cache.publish(&key, record, &request, sink).await;
         drop(flight);
     }
-    if let Some(last) = held {
-        let _ = tx.send(Ok(last)).await;
+    if let Some(last) = held
+        && tx.send(Message::Frame(Ok(last))).await.is_err()
+    {
+        return;
     }
+    // The body ended whole: without this the client takes the channel's
+    // close for a truncated body.
+    let _ = tx.send(Message::End).await;
 }
 
 /// Sends a frame to the client; `false` when the client is gone. When the
@@ -139,11 +176,11 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Result<Frame<By
 /// for this body are let go first: they might come from the task that holds
 /// the unread response.
 async fn forward(
-    tx: &mpsc::Sender<Result<Frame<Bytes>, BoxError>>,
+    tx: &mpsc::Sender<Message>,
     frame: Frame<Bytes>,
     pending: &mut Option<Pending>,
 ) -> bool {
-    match tx.try_send(Ok(frame)) {
+    match tx.try_send(Message::Frame(Ok(frame))) {
         Ok(()) => true,
         Err(mpsc::error::TrySendError::Closed(_)) => false,
         Err(mpsc::error::TrySendError::Full(frame)) => {

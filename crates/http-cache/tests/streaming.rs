@@ -124,3 +124,31 @@ async fn a_short_body_or_a_client_that_leaves_early_stores_nothing() {
     assert_eq!(cache.size(), 0);
     assert_eq!(status_of(&cache, &origin).await, Some(CacheStatus::Miss));
 }
+
+#[test]
+fn a_body_cut_off_by_the_runtime_shutting_down_ends_in_an_error() {
+    let cache = HttpCache::in_memory(1 << 20);
+    let (origin, mut calls) = origin(Some(10));
+    // The pump runs on this runtime; dropping it cancels the pump mid-body.
+    let first = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (mut body, body_tx) = first.block_on(async {
+        let response = cache.fetch(get(), origin.clone()).await.unwrap();
+        let body_tx = calls.recv().await.unwrap();
+        body_tx.send(data("first")).await.unwrap();
+        let mut body = response.into_body();
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.frame()).await.unwrap();
+        assert_eq!(chunk.unwrap().unwrap().into_data().unwrap(), "first");
+        (body, body_tx)
+    });
+    drop(first);
+    let second = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    second.block_on(async {
+        let next = tokio::time::timeout(Duration::from_secs(5), body.frame()).await.unwrap();
+        let error = next.expect("a truncated body is not a clean end").unwrap_err();
+        let io = error.downcast_ref::<std::io::Error>().unwrap();
+        assert_eq!(io.kind(), std::io::ErrorKind::UnexpectedEof);
+        assert!(body.frame().await.is_none());
+    });
+    drop(body_tx);
+    assert_eq!(cache.size(), 0);
+}
