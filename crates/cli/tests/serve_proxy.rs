@@ -291,3 +291,32 @@ fn the_cache_answers_client_validators_and_only_if_cached() {
     let head = seen.lock().unwrap()[1].to_ascii_lowercase();
     assert!(head.contains("if-none-match: \"v0\""), "{head}");
 }
+
+/// A reverse proxy reaches its upstream only: a scheme-relative target
+/// (`//host/x`) is not joined onto the upstream URL (which would make it
+/// another host), and an absolute-form one is refused.
+#[test]
+fn reverse_proxy_never_leaves_its_upstream() {
+    let (other, other_seen) = origin();
+    let (origin, seen) = origin();
+    let proxy = Proxy::start(&["--upstream", &format!("http://{origin}")]);
+    let request = |target: &str| {
+        proxy
+            .exchange(&format!("GET {target} HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n"))
+    };
+    let response = request(&format!("//{other}/x"));
+    assert!(other_seen.lock().unwrap().is_empty(), "{response}");
+    // Either refused or sent to the upstream with that path, never elsewhere.
+    if response.starts_with("HTTP/1.1 200 ") {
+        assert!(response.ends_with(&format!("you asked for //{other}/x")), "{response}");
+    } else {
+        assert!(response.starts_with("HTTP/1.1 400 "), "{response}");
+    }
+    let response = request(&format!("http://{other}/y"));
+    assert!(response.starts_with("HTTP/1.1 400 "), "{response}");
+    assert!(other_seen.lock().unwrap().is_empty(), "{response}");
+
+    let response = request("/ok?q=1");
+    assert!(response.ends_with("you asked for /ok?q=1"), "{response}");
+    assert!(seen.lock().unwrap().iter().all(|head| !head.contains("/y ")));
+}

@@ -131,8 +131,24 @@ impl Proxy {
     fn target(&self, uri: &http::Uri) -> Result<Url, String> {
         match &self.upstream {
             Some(origin) => {
-                let path = uri.path_and_query().map_or("/", http::uri::PathAndQuery::as_str);
-                origin.join(path).map_err(|e| format!("bad request target {path:?}: {e}"))
+                // Origin-form only (`/path?query`). Not `Url::join`: a
+                // target such as `//evil.example/x` is scheme-relative to
+                // it and would send the request to another host (an open
+                // relay); the path is set on the upstream URL instead, so
+                // its host is the only one a request can reach.
+                if uri.scheme().is_some()
+                    || uri.authority().is_some()
+                    || !uri.path().starts_with('/')
+                {
+                    return Err(format!(
+                        "{uri} is not an origin-form target (/path): this is a reverse proxy for one origin"
+                    ));
+                }
+                let mut url = origin.clone();
+                url.set_path(uri.path());
+                url.set_query(uri.query());
+                url.set_fragment(None);
+                Ok(url)
             }
             None => {
                 if uri.scheme().is_none() {
