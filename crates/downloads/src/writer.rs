@@ -128,7 +128,11 @@ fn run(
         .as_ref()
         .and_then(|c| spawn_syncer(&file, path.clone(), c.on_durable.clone()).ok());
     let mut last_checkpoint = Instant::now();
-    let mut failed: Option<io::Error> = None;
+    // Sticky: once a write failed (perhaps part-way through a batch), the
+    // offset no longer matches the file, so every later message gets the same
+    // error and no later batch is written.
+    let mut failed: Option<(io::ErrorKind, String)> = None;
+    let error = |(kind, message): &(io::ErrorKind, String)| io::Error::new(*kind, message.clone());
     while let Some(msg) = rx.blocking_recv() {
         match msg {
             Msg::Data(batch) => {
@@ -137,7 +141,7 @@ fn run(
                 }
                 match write_all_vectored(&mut file, &batch) {
                     Ok(n) => offset += n,
-                    Err(e) => failed = Some(e),
+                    Err(e) => failed = Some((e.kind(), e.to_string())),
                 }
                 if let (Some(c), Some(s)) = (&checkpoints, &syncer)
                     && last_checkpoint.elapsed() >= c.interval
@@ -150,8 +154,8 @@ fn run(
                 }
             }
             Msg::Sync(reply) => {
-                let result = match failed.take() {
-                    Some(e) => Err(e),
+                let result = match &failed {
+                    Some(f) => Err(error(f)),
                     None => {
                         join(&mut syncer);
                         let r = sync_and_report(&file, &path, offset, checkpoints.as_ref());
@@ -165,8 +169,8 @@ fn run(
             }
             Msg::Close { sync, reply } => {
                 join(&mut syncer);
-                let result = match failed.take() {
-                    Some(e) => Err(e),
+                let result = match &failed {
+                    Some(f) => Err(error(f)),
                     None if sync => sync_and_report(&file, &path, offset, checkpoints.as_ref()),
                     None => Ok(offset),
                 };
@@ -267,5 +271,46 @@ mod tests {
             seen.last().unwrap().1.as_deref(),
             Some(hex(&Sha256::digest(b"0123abcdef")).as_str())
         );
+    }
+
+    /// A write that fails part-way through a batch leaves the offset wrong: the
+    /// error must stay, past the sync that reports it, and no later batch may
+    /// be written after the partial one. A non-blocking socket fails with
+    /// `WouldBlock` once its buffer is full and accepts data again once the
+    /// other end reads.
+    #[tokio::test]
+    async fn a_write_error_sticks_and_nothing_later_is_written() {
+        use std::os::fd::OwnedFd;
+        use std::os::unix::net::UnixStream;
+        let (a, mut b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let file = File::from(OwnedFd::from(a));
+        let (tx, rx) = mpsc::channel(4);
+        let thread = std::thread::spawn(move || run(file, PathBuf::new(), 0, None, rx));
+        let w = Writer { tx };
+        w.write(vec![Bytes::from(vec![b'x'; 16 << 20])]).await.unwrap();
+        let first = w.sync().await.unwrap_err();
+        assert_eq!(first.kind(), io::ErrorKind::WouldBlock);
+        // Room again in the socket: a later batch would now go through.
+        b.set_nonblocking(true).unwrap();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut drained = 0;
+        loop {
+            match b.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => drained += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(drained > 0 && drained < 16 << 20, "{drained}");
+        w.write(vec![Bytes::from_static(b"later")]).await.unwrap();
+        assert_eq!(w.sync().await.unwrap_err().kind(), first.kind());
+        assert_eq!(w.close(false).await.unwrap_err().kind(), first.kind());
+        thread.join().unwrap();
+        b.set_nonblocking(false).unwrap();
+        let mut rest = Vec::new();
+        b.read_to_end(&mut rest).unwrap();
+        assert!(rest.is_empty(), "{} bytes written after the failed batch", rest.len());
     }
 }
