@@ -320,3 +320,59 @@ fn reverse_proxy_never_leaves_its_upstream() {
     assert!(response.ends_with("you asked for /ok?q=1"), "{response}");
     assert!(seen.lock().unwrap().iter().all(|head| !head.contains("/y ")));
 }
+
+/// A request body over the proxy's limit (16 MiB) is a 413, with a
+/// Content-Length and chunked; the origin never sees it.
+#[test]
+fn an_oversized_request_body_is_413() {
+    const OVER: usize = 16 * 1024 * 1024 + 1;
+    let (origin, seen) = origin();
+    let proxy = Proxy::start(&["--upstream", &format!("http://{origin}")]);
+    let send = |head: String, chunked: bool| {
+        let mut stream = proxy.connect();
+        let mut writer = stream.try_clone().unwrap();
+        // The proxy may answer and close before taking the whole body: the
+        // body goes from another thread, its write errors ignored.
+        let sender = thread::spawn(move || {
+            let _ = writer.write_all(head.as_bytes());
+            let piece = vec![b'x'; 1024 * 1024];
+            let mut left = OVER;
+            while left > 0 {
+                let n = left.min(piece.len());
+                let sent = if chunked {
+                    writer
+                        .write_all(format!("{n:x}\r\n").as_bytes())
+                        .and_then(|()| writer.write_all(&piece[..n]))
+                        .and_then(|()| writer.write_all(b"\r\n"))
+                } else {
+                    writer.write_all(&piece[..n])
+                };
+                if sent.is_err() {
+                    return;
+                }
+                left -= n;
+            }
+            if chunked {
+                let _ = writer.write_all(b"0\r\n\r\n");
+            }
+        });
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        let _ = stream.shutdown(Shutdown::Both);
+        sender.join().unwrap();
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let response = send(
+        format!(
+            "POST /upload HTTP/1.1\r\nHost: proxy\r\nContent-Length: {OVER}\r\nConnection: close\r\n\r\n"
+        ),
+        false,
+    );
+    assert!(response.starts_with("HTTP/1.1 413 "), "{response}");
+    let response = send(
+        "POST /upload HTTP/1.1\r\nHost: proxy\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_owned(),
+        true,
+    );
+    assert!(response.starts_with("HTTP/1.1 413 "), "{response}");
+    assert!(seen.lock().unwrap().is_empty());
+}

@@ -2,7 +2,8 @@
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode, header};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use hyper::body::Incoming;
 use sessionkit::{Body, CacheMode, Credentials, FetchError, FetchOptions, RedirectMode, Session};
 use url::Url;
@@ -10,6 +11,12 @@ use url::Url;
 use super::conditional::Validators;
 use super::{hop_headers, tunnel};
 use crate::commands::net::describe;
+
+/// The largest request body the proxy takes. The pipeline fetches with the
+/// whole body in memory, so without a limit one client could make the
+/// proxy buffer as much as it cares to send; 16 MiB is well above form
+/// posts and API payloads a proxied browser sends.
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
 
 /// What every connection shares.
 pub(super) struct Proxy {
@@ -51,8 +58,13 @@ impl Proxy {
             Err(message) => return Ok(text_response(StatusCode::BAD_REQUEST, &message)),
         };
         let (mut parts, body) = request.into_parts();
-        let body = match body.collect().await {
+        if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
+            // A Content-Length over the limit: refused before reading it.
+            return Ok(body_too_large());
+        }
+        let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
             Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => return Ok(body_too_large()),
             Err(e) => {
                 return Ok(text_response(
                     StatusCode::BAD_REQUEST,
@@ -177,6 +189,14 @@ fn error_response(error: &FetchError) -> Response<Body> {
         response.headers_mut().insert("x-sessionkit-net-error", value);
     }
     response
+}
+
+/// 413 for a request body over [`MAX_REQUEST_BODY`].
+fn body_too_large() -> Response<Body> {
+    text_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("the request body is over {MAX_REQUEST_BODY} bytes\n"),
+    )
 }
 
 /// A plain-text response.
