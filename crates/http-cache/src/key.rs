@@ -47,6 +47,18 @@ pub(crate) fn url_of_key(key: &str) -> &str {
     if key.starts_with("1/0/_dk_") { key.rsplit(' ').next().unwrap_or(key) } else { key }
 }
 
+/// The stored keys whose URL has `origin`: what `clear_origin` removes in
+/// either store (Electron: `ses.clearData({ dataTypes: ['cache'], origins })`).
+pub(crate) fn keys_of_origin<'a>(
+    keys: impl IntoIterator<Item = &'a String>,
+    origin: &url::Origin,
+) -> Vec<String> {
+    keys.into_iter()
+        .filter(|k| Url::parse(url_of_key(k)).is_ok_and(|u| u.origin() == *origin))
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use http::HeaderMap;
 
 use super::{BodyRef, BodySink, SinkOutput, Store, Variant, merged_variants};
 use crate::Error;
-use crate::key::url_of_key;
+use crate::key::keys_of_origin;
 use crate::record::StoredResponse;
 use crate::semantics::{Judged, PolicyOptions};
 
@@ -214,12 +214,7 @@ impl Store for MemoryStore {
 
     fn remove_origin(&self, origin: &url::Origin) -> Result<(), Error> {
         let mut inner = self.lock();
-        let doomed: Vec<String> = inner
-            .entries
-            .keys()
-            .filter(|k| url::Url::parse(url_of_key(k)).is_ok_and(|u| u.origin() == *origin))
-            .cloned()
-            .collect();
+        let doomed = keys_of_origin(inner.entries.keys(), origin);
         for key in doomed {
             inner.drop_entry(&key);
         }

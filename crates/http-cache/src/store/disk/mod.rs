@@ -33,7 +33,7 @@ use self::sink::DiskSink;
 use super::{BodyRef, BodySink, SinkOutput, Store, Variant, merged_variants};
 use crate::Error;
 use crate::clock::Clock;
-use crate::key::url_of_key;
+use crate::key::keys_of_origin;
 use crate::record::StoredResponse;
 use crate::semantics::{Judged, PolicyOptions};
 
@@ -494,12 +494,7 @@ impl Store for DiskStore {
 
     fn remove_origin(&self, origin: &url::Origin) -> Result<(), Error> {
         let mut table = self.lock();
-        let doomed: Vec<String> = table
-            .entries
-            .keys()
-            .filter(|k| url::Url::parse(url_of_key(k)).is_ok_and(|u| u.origin() == *origin))
-            .cloned()
-            .collect();
+        let doomed = keys_of_origin(table.entries.keys(), origin);
         for key in doomed {
             self.write_entry(&mut table, &key, &[])?;
         }
