@@ -4,22 +4,40 @@
 //! Electron gives persistent partitions Chromium's disk cache and the
 //! others its in-memory backend; `{ cache: false }` disables it. The cache
 //! is opened on first use, like the cookie store, so a session that only
-//! resolves proxies writes nothing.
+//! resolves proxies writes nothing. A disk cache that can't be opened is
+//! reported once; the session then runs without a cache.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError, Weak};
 
 use sessionkit_http_cache::{DiskOptions, HttpCache, default_memory_capacity};
 
+use crate::session::Inner;
 use crate::{Error, Session};
 
 /// The folder of a persistent partition's HTTP cache, inside its storage
 /// path (Chromium's `Cache/` beside `Cookies`).
 pub const CACHE_DIR_NAME: &str = "Cache";
 
+/// Sessions whose disk cache could not be opened: they run without a
+/// cache instead of trying again on every request. Kept by a weak handle,
+/// so a session made again for the same folder tries afresh, and an entry
+/// goes once its session is gone.
+static UNAVAILABLE: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+
+/// One disk-cache open at a time. Held instead of the session's stores
+/// lock, so the cookie store stays usable while a cache folder is read.
+static OPENING: Mutex<()> = Mutex::new(());
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Both hold no invariant a panicking holder could break.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl Session {
     /// The session's HTTP cache, opened on first use; `None` when the
     /// session was created with [`PartitionOptions::cache`](crate::PartitionOptions::cache)
-    /// `false`.
+    /// `false`, or when its disk cache could not be opened before.
     ///
     /// A persistent session's cache is on disk under
     /// `<storage path>/Cache/` with Chromium's default size for the free
@@ -29,38 +47,116 @@ impl Session {
     /// selects a shared cache's rules. A private cache stores responses
     /// without their `Set-Cookie` lines, as Chromium does.
     ///
+    /// Opening the disk cache reads its folder, so this blocks; async code
+    /// that may be the first user prefers
+    /// [`http_cache_async`](Self::http_cache_async).
+    ///
     /// # Errors
     ///
-    /// [`Error::HttpCache`] when the disk cache can't be opened; the next
-    /// call tries again.
+    /// [`Error::HttpCache`] when the disk cache can't be opened. That is
+    /// reported once: the session then runs without a cache (later calls
+    /// return `Ok(None)`), as Chromium's HTTP cache goes on without its
+    /// backend when creating it failed rather than retrying per request.
     pub fn http_cache(&self) -> Result<Option<HttpCache>, Error> {
-        let options = self.options();
-        if !options.cache {
+        if !self.options().cache {
             return Ok(None);
         }
-        let mut stores = self.lock_stores();
-        if let Some(cache) = &stores.http_cache {
-            return Ok(Some(cache.clone()));
+        if let Some(cache) = self.opened_http_cache() {
+            return Ok(Some(cache));
         }
+        let Some(storage) = self.storage_path() else {
+            let mut stores = self.lock_stores();
+            let cache = stores
+                .http_cache
+                .get_or_insert_with(|| self.cache_builder().in_memory(default_memory_capacity()));
+            return Ok(Some(cache.clone()));
+        };
+        if self.cache_unavailable() {
+            return Ok(None);
+        }
+        let _opening = lock(&OPENING);
+        // Another thread may have opened it, or failed to, meanwhile.
+        if let Some(cache) = self.opened_http_cache() {
+            return Ok(Some(cache));
+        }
+        if self.cache_unavailable() {
+            return Ok(None);
+        }
+        let dir = cache_dir(storage);
+        match self.cache_builder().open(&dir, DiskOptions::default()) {
+            Ok(cache) => {
+                self.lock_stores().http_cache = Some(cache.clone());
+                Ok(Some(cache))
+            }
+            Err(source) => {
+                let mut unavailable = lock(&UNAVAILABLE);
+                unavailable.retain(|weak| weak.strong_count() > 0);
+                unavailable.push(self.downgrade());
+                Err(Error::HttpCache { path: dir, source })
+            }
+        }
+    }
+
+    /// [`http_cache`](Self::http_cache) with the disk cache opened on
+    /// Tokio's blocking pool when called within a Tokio runtime, so the
+    /// first request of a persistent session does not stall an async
+    /// worker while the cache folder is read.
+    ///
+    /// # Errors
+    ///
+    /// As [`http_cache`](Self::http_cache).
+    pub async fn http_cache_async(&self) -> Result<Option<HttpCache>, Error> {
+        if let Some(cache) = self.opened_http_cache() {
+            return Ok(Some(cache));
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return self.http_cache();
+        };
+        let session = self.clone();
+        match runtime.spawn_blocking(move || session.http_cache()).await {
+            Ok(result) => result,
+            // A panic on the blocking pool is the caller's panic.
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // The runtime is shutting down: open it here instead.
+            Err(_) => self.http_cache(),
+        }
+    }
+
+    /// Waits until the HTTP cache has no background work left: the
+    /// refreshes that `stale-while-revalidate` hits started, which store
+    /// the new response after the stale one was served. Returns at once
+    /// when the cache is not open (nothing can be running).
+    ///
+    /// Electron has no name for this: Chromium's network service outlives
+    /// any one request, so its refreshes finish on their own. A program
+    /// that ends its Tokio runtime right after a fetch (`sessionkit get`)
+    /// awaits this first, bounded by a timeout of its choice, or the
+    /// refresh is lost with the runtime.
+    pub async fn cache_idle(&self) {
+        if let Some(cache) = self.opened_http_cache() {
+            cache.background_idle().await;
+        }
+    }
+
+    /// The cache if it is open already; never opens it.
+    fn opened_http_cache(&self) -> Option<HttpCache> {
+        self.lock_stores().http_cache.clone()
+    }
+
+    /// Whether opening this session's disk cache failed before.
+    fn cache_unavailable(&self) -> bool {
+        let me = self.downgrade();
+        lock(&UNAVAILABLE).iter().any(|weak| weak.ptr_eq(&me))
+    }
+
+    fn cache_builder(&self) -> sessionkit_http_cache::Builder {
+        let options = self.options();
         // A browser's private cache stores entries without their cookies, as
         // Chromium does (PERSIST_SANS_COOKIES): a hit never carries a
         // Set-Cookie, and none is written to the cache folder. A shared cache
         // (serve-proxy --shared-cache) keeps the origin's header list whole,
         // which RFC 9111 permits and the caching test suite checks.
-        let builder = HttpCache::builder()
-            .shared(options.shared_cache)
-            .store_set_cookie(options.shared_cache);
-        let cache = match self.storage_path() {
-            None => builder.in_memory(default_memory_capacity()),
-            Some(dir) => {
-                let dir = cache_dir(dir);
-                builder
-                    .open(&dir, DiskOptions::default())
-                    .map_err(|source| Error::HttpCache { path: dir, source })?
-            }
-        };
-        stores.http_cache = Some(cache.clone());
-        Ok(Some(cache))
+        HttpCache::builder().shared(options.shared_cache).store_set_cookie(options.shared_cache)
     }
 
     /// Bytes the HTTP cache holds (bodies and records); 0 without a cache.
@@ -85,7 +181,7 @@ impl Session {
     /// As [`http_cache`](Self::http_cache); [`Error::HttpCache`] when the
     /// store can't be emptied.
     pub async fn clear_cache(&self) -> Result<(), Error> {
-        let Some(cache) = self.http_cache()? else { return Ok(()) };
+        let Some(cache) = self.http_cache_async().await? else { return Ok(()) };
         cache.clear().await.map_err(|source| Error::HttpCache { path: self.cache_path(), source })
     }
 
@@ -97,4 +193,36 @@ impl Session {
 
 fn cache_dir(storage: &Path) -> PathBuf {
     storage.join(CACHE_DIR_NAME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PartitionOptions, Sessions};
+
+    /// A cache folder that can't be opened is reported once; the session
+    /// then runs without a cache, and a new session for the same folder
+    /// tries again.
+    #[test]
+    fn a_cache_that_cannot_be_opened_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = Sessions::new(dir.path()).unwrap();
+        let session = sessions.from_partition("persist:broken", PartitionOptions::new()).unwrap();
+        let storage = session.storage_path().unwrap().to_owned();
+        std::fs::create_dir_all(&storage).unwrap();
+        // A file where the cache folder should be.
+        std::fs::write(cache_dir(&storage), "not a folder").unwrap();
+
+        assert!(matches!(session.http_cache(), Err(Error::HttpCache { .. })));
+        assert!(session.http_cache().unwrap().is_none());
+        assert_eq!(session.cache_size().unwrap(), 0);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        assert!(runtime.block_on(session.http_cache_async()).unwrap().is_none());
+        runtime.block_on(session.clear_cache()).unwrap();
+
+        drop(session);
+        std::fs::remove_file(cache_dir(&storage)).unwrap();
+        let session = sessions.from_partition("persist:broken", PartitionOptions::new()).unwrap();
+        assert!(session.http_cache().unwrap().is_some());
+    }
 }

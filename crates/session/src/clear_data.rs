@@ -401,7 +401,7 @@ impl Session {
 
         if cache_wanted
             && !nothing
-            && let Some(cache) = self.http_cache()?
+            && let Some(cache) = self.http_cache_async().await?
         {
             let path = self.storage_path().map(|d| d.join(CACHE_DIR_NAME)).unwrap_or_default();
             let failed = |source| Error::HttpCache { path: path.clone(), source };
