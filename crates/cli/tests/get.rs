@@ -67,6 +67,20 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
         "/redirect" => ("302 Found", "Location: /echo\r\n", Vec::new()),
         "/gzip" => ("200 OK", "Content-Encoding: gzip\r\n", vec![0x1f, 0x8b, 8, 0, 0, 0]),
         "/teapot" => ("418 I'm a teapot", "", b"short and stout".to_vec()),
+        "/swr" => {
+            let n = seen.lock().unwrap().iter().filter(|h| h[0].starts_with("GET /swr ")).count();
+            (
+                "200 OK",
+                "Cache-Control: max-age=0, stale-while-revalidate=60\r\n",
+                format!("v{n}").into_bytes(),
+            )
+        }
+        "/truncated" => {
+            let out =
+                "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nonly ten..";
+            let _ = stream.write_all(out.as_bytes());
+            return;
+        }
         _ => ("200 OK", "", head.join("\n").into_bytes()),
     };
     let mut out = format!(
@@ -147,6 +161,54 @@ fn output_file_keeps_the_encoded_body() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
     assert_eq!(std::fs::read(&file).unwrap(), [0x1f, 0x8b, 8, 0, 0, 0]);
+}
+
+/// `-o FILE` replaces FILE only with a whole body: a request that fails, or
+/// a body cut short, leaves the old FILE and no `.part`. An HTTP error status
+/// is a response, and replaces it.
+#[test]
+fn output_file_survives_a_failed_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let file = dir.path().join("page.html");
+    let part = dir.path().join("page.html.part");
+    let path = file.to_str().unwrap();
+    std::fs::write(&file, "the old copy").unwrap();
+
+    let err = assert_error(&run(dir.path(), &["get", "-o", path, "http://127.0.0.1:1/"]), 1);
+    assert!(err.contains("net::ERR_CONNECTION_REFUSED"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "the old copy");
+    assert!(!part.exists());
+
+    let out = run(dir.path(), &["get", "-o", path, &format!("{base}/truncated")]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "the old copy");
+    assert!(!part.exists());
+
+    let out = run(dir.path(), &["get", "-o", path, &format!("{base}/teapot")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "short and stout");
+    assert!(!part.exists());
+}
+
+/// A stale-while-revalidate hit is served at once and refreshed in the
+/// background; `get` waits for that refresh before it exits, so the next
+/// run is served the refreshed entry.
+#[test]
+fn a_background_refresh_outlives_the_run_that_started_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen) = origin();
+    let url = format!("{base}/swr");
+    let get = || {
+        let out = run(dir.path(), &["--partition", "persist:swr", "get", &url]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(get(), "v1");
+    // Stale: served from the cache while v2 is fetched behind it.
+    assert_eq!(get(), "v1");
+    assert_eq!(seen.lock().unwrap().len(), 2, "the refresh reached the origin");
+    assert_eq!(get(), "v2");
 }
 
 #[test]

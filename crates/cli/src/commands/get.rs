@@ -1,6 +1,5 @@
 //! `sessionkit get`: one request through the session's pipeline.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -10,9 +9,14 @@ use http_body_util::BodyExt;
 use sessionkit::{Body, CacheMode, FetchOptions, NetworkEmulation};
 
 use crate::args::{GetArgs, GlobalArgs};
+use crate::commands::get_output::Output;
 use crate::commands::net::{apply_proxy, fetch_failure, open_session, runtime};
 use crate::failure::Failure;
 use crate::output::WriteError;
+
+/// How long `get` waits, after the body, for the cache's background
+/// refreshes (see [`sessionkit::Session::cache_idle`]).
+const CACHE_IDLE_LIMIT: Duration = Duration::from_secs(10);
 
 /// Fetches `args.url` and writes the response.
 pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError> {
@@ -28,13 +32,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError>
     if let Some(conditions) = emulation(args) {
         session.enable_network_emulation(conditions);
     }
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(
-            File::create(path)
-                .map_err(|e| Failure::failed(format!("cannot create {}: {e}", path.display())))?,
-        ),
-        None => Box::new(io::stdout().lock()),
-    };
+    // Dropped on failure, which removes a `-o` file's `.part`.
+    let mut out = Output::open(args.output.as_deref())?;
 
     let rt = runtime(1)?;
     let result = rt.block_on(async {
@@ -46,12 +45,19 @@ pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError>
         if args.include {
             write_head(&mut out, &response)?;
         }
-        write_body(&mut out, response.into_body(), &args.url).await
+        write_body(&mut out, response.into_body(), &args.url).await?;
+        // A stale-while-revalidate hit starts a refresh in the background;
+        // the runtime ends with this block, so the refresh gets a bounded
+        // time to be stored for the next run.
+        if tokio::time::timeout(CACHE_IDLE_LIMIT, session.cache_idle()).await.is_err() {
+            tracing::warn!("a background cache refresh was still running; it is abandoned");
+        }
+        Ok::<_, WriteError>(())
     });
     // The cookies the responses set are written now, failure or not.
     let flushed = session.cookies().and_then(|cookies| cookies.flush());
     result?;
-    out.flush().map_err(write_error)?;
+    out.commit().map_err(write_error)?;
     Ok(flushed?)
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod download_progress;
 pub(crate) mod download_wait;
 pub(crate) mod downloads;
 pub(crate) mod get;
+pub(crate) mod get_output;
 pub(crate) mod net;
 pub(crate) mod partitions;
 pub(crate) mod proxy;
