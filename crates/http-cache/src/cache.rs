@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Duration;
 
 use tokio::sync::{Notify, OwnedMutexGuard};
 
@@ -16,6 +17,11 @@ use crate::store::memory::MemoryStore;
 
 /// Variants kept per URL when the origin varies its responses (`Vary`).
 pub const DEFAULT_MAX_VARIANTS: usize = 8;
+
+/// How long a request waits for another one's hold on the same key (its body
+/// being stored, or its commit) before it goes to the network without the
+/// cache: Chromium's cache lock timeout (20 s in `HttpCache::Transaction`).
+pub const DEFAULT_CACHE_LOCK_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One request to answer through the cache.
 #[derive(Debug)]
@@ -72,6 +78,9 @@ pub(crate) struct Inner {
     pub(crate) revalidating: Mutex<HashSet<String>>,
     pub(crate) background: AtomicUsize,
     pub(crate) background_done: Notify,
+    /// How long a request waits for a key held by another (see
+    /// [`DEFAULT_CACHE_LOCK_TIMEOUT`]).
+    pub(crate) lock_timeout: Duration,
     writers: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
     /// Keys whose storable body is being read from the network right now.
     pub(crate) in_flight: Mutex<HashMap<String, Arc<Flight>>>,
@@ -87,7 +96,18 @@ pub(crate) struct Flight {
 }
 
 impl Flight {
-    pub(crate) async fn wait(&self) {
+    /// Waits until the body is settled; `false` when the cache lock timeout
+    /// of `cache` passed first.
+    pub(crate) async fn wait_at_most(&self, cache: &HttpCache) -> bool {
+        let released = std::pin::pin!(self.wait());
+        let timeout = cache.inner.clock.sleep(cache.inner.lock_timeout);
+        matches!(
+            futures_util::future::select(released, timeout).await,
+            futures_util::future::Either::Left(_)
+        )
+    }
+
+    async fn wait(&self) {
         loop {
             let notified = self.done.notified();
             tokio::pin!(notified);
@@ -140,6 +160,7 @@ pub struct Builder {
     max_variants: usize,
     set_cookie: bool,
     clock: Arc<dyn Clock>,
+    lock_timeout: Duration,
 }
 
 impl std::fmt::Debug for Builder {
@@ -149,6 +170,7 @@ impl std::fmt::Debug for Builder {
             .field("heuristic", &self.heuristic)
             .field("max_variants", &self.max_variants)
             .field("set_cookie", &self.set_cookie)
+            .field("lock_timeout", &self.lock_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -161,6 +183,7 @@ impl Default for Builder {
             max_variants: DEFAULT_MAX_VARIANTS,
             set_cookie: true,
             clock: Arc::new(SystemClock),
+            lock_timeout: DEFAULT_CACHE_LOCK_TIMEOUT,
         }
     }
 }
@@ -208,6 +231,17 @@ impl Builder {
         self
     }
 
+    /// How long a request waits for another request's hold on the same key
+    /// (a body for it being stored, or being committed) before it goes to the
+    /// network without the cache, neither reading nor storing (default
+    /// [`DEFAULT_CACHE_LOCK_TIMEOUT`], Chromium's 20 s). Measured by the
+    /// builder's [`clock`](Self::clock).
+    #[must_use]
+    pub fn cache_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
     pub(crate) fn policy_options(&self) -> PolicyOptions {
         PolicyOptions {
             shared: self.shared,
@@ -248,6 +282,7 @@ impl Builder {
                 revalidating: Mutex::default(),
                 background: AtomicUsize::new(0),
                 background_done: Notify::new(),
+                lock_timeout: self.lock_timeout,
                 writers: Mutex::default(),
                 in_flight: Mutex::default(),
             }),
@@ -318,8 +353,11 @@ impl HttpCache {
         }
     }
 
-    /// Waits for the key's write lock: one writer per key at a time.
-    pub(crate) async fn writer(&self, key: &str) -> OwnedMutexGuard<()> {
+    /// Waits for the key's write lock: one writer per key at a time, for at
+    /// most the cache lock timeout; `None` when it passed (the caller then
+    /// leaves the store alone, as Chromium's transaction does after its cache
+    /// lock timed out).
+    pub(crate) async fn writer(&self, key: &str) -> Option<OwnedMutexGuard<()>> {
         let mutex = {
             let mut writers = lock(&self.inner.writers);
             if writers.len() > 1024 {
@@ -334,6 +372,14 @@ impl HttpCache {
                 }
             }
         };
-        mutex.lock_owned().await
+        if let Ok(guard) = mutex.clone().try_lock_owned() {
+            return Some(guard);
+        }
+        let locked = std::pin::pin!(mutex.lock_owned());
+        let timeout = self.inner.clock.sleep(self.inner.lock_timeout);
+        match futures_util::future::select(locked, timeout).await {
+            futures_util::future::Either::Left((guard, _)) => Some(guard),
+            futures_util::future::Either::Right(_) => None,
+        }
     }
 }

@@ -188,22 +188,30 @@ impl HttpCache {
             return Ok(tagged(response, CacheStatus::Bypass));
         }
         let key = key_of_serialised(&url, isolation_key.as_ref());
+        // RFC 9111 §5.2.1.7: a request's own `only-if-cached` directive gets a
+        // stored response that satisfies it, or nothing; the network is never asked.
+        let directive_only_if_cached = mode == CacheMode::Default
+            && has(&directives(request.headers(), &header::CACHE_CONTROL), "only-if-cached");
         if mode != CacheMode::Reload {
             // A body for this key is being stored: wait for its entry rather
-            // than ask the network again (Chromium's cache lock).
+            // than ask the network again (Chromium's cache lock), but not
+            // longer than the cache lock timeout; then, as Chromium does, the
+            // request goes to the network without the cache.
             let flight = lock(&self.inner.in_flight).get(&key).cloned();
-            if let Some(flight) = flight {
-                flight.wait().await;
+            if let Some(flight) = flight
+                && !flight.wait_at_most(self).await
+            {
+                if mode == CacheMode::OnlyIfCached || directive_only_if_cached {
+                    return Err(Error::OnlyIfCachedMiss { url });
+                }
+                let response = send(&*upstream, request).await?;
+                return Ok(tagged(response, CacheStatus::Bypass));
             }
         }
         let selected = match mode {
             CacheMode::Reload => None,
             _ => self.select(&key, request.headers())?,
         };
-        // RFC 9111 §5.2.1.7: a request's own `only-if-cached` directive gets a
-        // stored response that satisfies it, or nothing; the network is never asked.
-        let directive_only_if_cached = mode == CacheMode::Default
-            && has(&directives(request.headers(), &header::CACHE_CONTROL), "only-if-cached");
         let Some(variant) = selected else {
             if mode == CacheMode::OnlyIfCached || directive_only_if_cached {
                 return Err(Error::OnlyIfCachedMiss { url });
@@ -414,9 +422,10 @@ impl HttpCache {
             );
             record.request_time = sent_at;
             record.response_time = now;
-            let updated = {
-                let _writer = self.writer(key).await;
-                self.inner.store.update(key, old, record.clone())?
+            // A key held past the cache lock timeout keeps its old headers.
+            let updated = match self.writer(key).await {
+                Some(_writer) => self.inner.store.update(key, old, record.clone())?,
+                None => None,
             };
             // Evicted or replaced meanwhile: serve the merged response all the same.
             let updated = updated.unwrap_or_else(|| {
@@ -560,7 +569,11 @@ impl HttpCache {
         }
         // A range is answered from the whole stored body (see `serve`), so it is
         // read into the store first; so is any body without a runtime to pump it.
-        let _writer = self.writer(key).await;
+        let Some(writer) = self.writer(key).await else {
+            // Another request held the key past the cache lock timeout:
+            // answered without the cache, as Chromium does.
+            return Ok(tagged(Response::from_parts(head, body), status));
+        };
         let mut sink = self.inner.store.sink()?;
         while let Some(frame) = body.frame().await {
             let data = match frame {
@@ -592,7 +605,7 @@ impl HttpCache {
         }
         record.body_len = len;
         let variant = self.publish(key, record, request.headers(), sink).await?;
-        drop(_writer);
+        drop(writer);
         // A network response goes out with the origin's fields (minus hop-by-hop
         // ones, since the body is now whole), without an Age of our own; fields a
         // qualified `no-cache` names are kept here, only the stored copy lacks them.
@@ -614,7 +627,7 @@ impl HttpCache {
         sent_at: std::time::SystemTime,
         received: std::time::SystemTime,
     ) -> Result<Option<Arc<Variant>>, Error> {
-        let _writer = self.writer(key).await;
+        let Some(_writer) = self.writer(key).await else { return Ok(None) };
         let variants = self.inner.store.lookup(key)?;
         let mut first = None;
         for variant in variants.iter().filter(|v| v.judged.selected_by(request)) {

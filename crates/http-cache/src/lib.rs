@@ -104,10 +104,12 @@
 //!   modelled.
 //! - `stale-if-error` is honoured (Chromium ignores it).
 //! - A request for a key whose storable body is being read waits for that entry
-//!   (Chromium's cache lock) only until it is committed or given up, or until its
-//!   client falls behind; two misses whose heads have not arrived yet both go to
-//!   the network (the second stores after the first), where Chromium's lock
-//!   makes the second wait (up to 20 s) from the start.
+//!   (Chromium's cache lock) only until it is committed or given up, until its
+//!   client falls behind, or until the cache lock timeout
+//!   ([`Builder::cache_lock_timeout`], Chromium's 20 s) passed, after which it
+//!   goes to the network without the cache; two misses whose heads have not
+//!   arrived yet both go to the network (the second stores after the first),
+//!   where Chromium's lock makes the second wait from the start.
 //! - Heuristic freshness follows RFC 9111 (every heuristically cacheable status:
 //!   404, 405, 414, 501 ... too); Chromium uses it for 200, 203 and 206 only.
 //! - A request's `Cache-Control: no-cache` or `Pragma: no-cache` revalidates with
@@ -133,10 +135,13 @@ mod semantics;
 mod status;
 mod store;
 mod tee;
+mod timer;
 mod upstream;
 
-pub use cache::{Builder, CacheRequest, DEFAULT_MAX_VARIANTS, HttpCache};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use cache::{
+    Builder, CacheRequest, DEFAULT_CACHE_LOCK_TIMEOUT, DEFAULT_MAX_VARIANTS, HttpCache,
+};
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use date::{format_http_date, parse_http_date};
 pub use error::Error;
 pub use key::IsolationKey;

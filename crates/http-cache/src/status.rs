@@ -25,6 +25,7 @@ pub enum CacheStatus {
     /// allowed it.
     StaleIfError,
     /// The cache was not consulted (`no-store` mode, unsafe or uncacheable method,
-    /// request with its own validators) and nothing was stored.
+    /// request with its own validators, or another request held the key past
+    /// the cache lock timeout) and nothing was stored.
     Bypass,
 }

@@ -155,10 +155,11 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
     {
         let Pending { cache, key, mut record, request, sink, flight, .. } = p;
         record.body_len = sink.len();
-        let _writer = cache.writer(&key).await;
-        // A store that fails to commit leaves the entry absent; the client
-        // gets the body all the same.
-        let _ = cache.publish(&key, record, &request, sink).await;
+        // A key held past the cache lock timeout, or a store that fails to
+        // commit, leaves the entry absent; the client gets the body all the same.
+        if let Some(_writer) = cache.writer(&key).await {
+            let _ = cache.publish(&key, record, &request, sink).await;
+        }
         drop(flight);
     }
     if let Some(last) = held
