@@ -152,6 +152,20 @@ impl Drop for FlightGuard {
     }
 }
 
+/// One piece of background work, counted while it lives (a task cancelled
+/// by its runtime shutting down counts off too).
+pub(crate) struct BackgroundWork {
+    cache: HttpCache,
+}
+
+impl Drop for BackgroundWork {
+    fn drop(&mut self) {
+        if self.cache.inner.background.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.cache.inner.background_done.notify_waiters();
+        }
+    }
+}
+
 /// Options shared by both stores.
 #[derive(Clone)]
 pub struct Builder {
@@ -340,7 +354,9 @@ impl HttpCache {
         self.inner.store.remove_origin(origin)
     }
 
-    /// Waits until no `stale-while-revalidate` refresh is running.
+    /// Waits until the cache has no background work left: no
+    /// `stale-while-revalidate` refresh and no body being stored (the rest of
+    /// a small body whose client left, read into the store, included).
     pub async fn background_idle(&self) {
         loop {
             let notified = self.inner.background_done.notified();
@@ -351,6 +367,13 @@ impl HttpCache {
             }
             notified.await;
         }
+    }
+
+    /// Counts one piece of background work for [`Self::background_idle`]
+    /// until the returned guard is dropped.
+    pub(crate) fn background_work(&self) -> BackgroundWork {
+        self.inner.background.fetch_add(1, Ordering::SeqCst);
+        BackgroundWork { cache: self.clone() }
     }
 
     /// Waits for the key's write lock: one writer per key at a time, for at

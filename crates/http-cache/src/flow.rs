@@ -1,7 +1,6 @@
 //! The request flow of a private cache (RFC 9111 with Fetch's cache modes).
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use bytes::{Bytes, BytesMut};
 use http::header::{self, HeaderMap, HeaderValue};
@@ -366,7 +365,7 @@ impl HttpCache {
         background.headers_mut().remove(header::RANGE);
         let (cache, key, variant, upstream) =
             (self.clone(), key.to_owned(), variant.clone(), upstream.clone());
-        self.inner.background.fetch_add(1, Ordering::SeqCst);
+        let work = self.background_work();
         runtime.spawn(async move {
             // The response is for nobody; what matters is the store update,
             // which a streamed body makes once it was read to the end.
@@ -375,9 +374,7 @@ impl HttpCache {
                 let _ = response.into_body().collect().await;
             }
             lock(&cache.inner.revalidating).remove(&key);
-            if cache.inner.background.fetch_sub(1, Ordering::SeqCst) == 1 {
-                cache.inner.background_done.notify_waiters();
-            }
+            drop(work);
         });
         true
     }

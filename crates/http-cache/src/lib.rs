@@ -93,9 +93,12 @@
 //!   reads it from the network up to 32 frames ahead of the client, and the entry
 //!   is committed once the body arrived whole (its `Content-Length`, if any, met;
 //!   within the per-entry limit, 1/8 of the cache) and before the client gets its
-//!   last bytes. An error mid-body, a body over the limit, or a client that drops
-//!   a non-empty body before its end leaves nothing stored (Chromium's cache
-//!   writer may finish a body its client abandoned). A miss for a request with
+//!   last bytes. An error mid-body or a body over the limit leaves nothing
+//!   stored. When the client drops the body before its end, a small rest (a
+//!   `Content-Length` remainder of at most 64 KiB, or a body without one that
+//!   ends within 64 KiB) is still read into the store in the background, for
+//!   at most 30 s, so a cacheable redirect whose body the caller never reads is
+//!   stored; a larger rest is abandoned. A miss for a request with
 //!   `Range`, or one served without a Tokio runtime, is read into the store
 //!   before it is answered, since a range is cut from the whole stored body.
 //! - A stored response is reused for a request from a different frame only with

@@ -3,6 +3,7 @@
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
@@ -86,36 +87,59 @@ impl http_body::Body for Forwarded {
     }
 }
 
+/// The rest of a body whose client went away is still read into the store
+/// when it is this small: a remainder of its `Content-Length`, or, without
+/// one, what arrives before it ends. A redirect-following caller drops a
+/// cacheable 301's body unread; Chromium's cache writer finishes such small
+/// bodies too.
+const UNATTENDED_REST: u64 = 64 * 1024;
+
+/// ... and when it arrives within this time (measured by the cache's clock).
+const UNATTENDED_TIME: Duration = Duration::from_secs(30);
+
 /// Starts reading `body` on `runtime` into the sink and to the client, and
 /// returns the client's body. The task, not the client, drives the network,
 /// as Chromium's cache writer does, so a response whose body nobody has read
-/// yet is still stored (within [`READ_AHEAD`] frames).
+/// yet is still stored (within [`READ_AHEAD`] frames); it counts as
+/// background work ([`HttpCache::background_idle`]) until it ends.
 pub(crate) fn tee(runtime: &tokio::runtime::Handle, body: Body, pending: Pending) -> Body {
     let hint = http_body::Body::size_hint(&body);
     let (tx, frames) = mpsc::channel(READ_AHEAD);
-    runtime.spawn(pump(body, pending, tx));
+    let work = pending.cache.background_work();
+    runtime.spawn(async move {
+        pump(body, pending, tx).await;
+        drop(work);
+    });
     BodyExt::boxed(Forwarded { frames, hint, done: false })
 }
 
 /// Copies every frame to the client and the data to the sink. The frame that
 /// completes a declared length is held back until the entry is committed, and
 /// a body without one ends only after the commit, so a client that has the
-/// whole body finds the entry on its next request. An error from the network, a body
-/// over the entry limit or other than its `Content-Length`, or a client that
-/// goes away before the end leaves nothing stored: the sink is dropped, which
-/// discards what was written.
+/// whole body finds the entry on its next request. An error from the network,
+/// or a body over the entry limit or other than its `Content-Length`, leaves
+/// nothing stored: the sink is dropped, which discards what was written. A
+/// client that goes away before the end leaves the rest to
+/// [`finish_unattended`].
 async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
     let mut pending = Some(pending);
     let mut held: Option<Frame<Bytes>> = None;
     loop {
-        match body.frame().await {
+        // A client that went away is noticed before the next frame is taken,
+        // or at once while the network is quiet, so what is left is judged
+        // from where it left.
+        let next = {
+            let closed = std::pin::pin!(tx.closed());
+            match futures_util::future::select(closed, body.frame()).await {
+                futures_util::future::Either::Left(_) => None,
+                futures_util::future::Either::Right((next, _)) => Some(next),
+            }
+        };
+        let Some(next) = next else { return finish_unattended(body, pending).await };
+        match next {
             Some(Ok(frame)) => {
-                if let (Some(data), Some(p)) = (frame.data_ref(), &mut pending) {
-                    let fits = p.sink.len() + data.len() as u64 <= p.max;
-                    if !fits || p.sink.write(data).is_err() {
-                        // Too large, or the store failed: forwarded, not kept.
-                        pending = None;
-                    }
+                if let Some(data) = frame.data_ref() {
+                    keep(&mut pending, data);
                 }
                 // The frame that completes the declared length waits for the
                 // end of the body and the commit: a client holding every byte
@@ -127,10 +151,10 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
                 if let Some(previous) = held.take()
                     && !forward(&tx, previous, &mut pending).await
                 {
-                    return;
+                    return finish_unattended(body, pending).await;
                 }
                 if !forward(&tx, frame, &mut pending).await {
-                    return;
+                    return finish_unattended(body, pending).await;
                 }
             }
             Some(Err(error)) => {
@@ -145,22 +169,11 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
             None => break,
         }
     }
-    // A client gone before the end leaves nothing stored; one that never had
-    // anything to read (an empty body, which an HTTP server drops unread for
-    // a 204 or a HEAD) does not count as gone early.
-    let left_early = tx.is_closed() && pending.as_ref().is_some_and(|p| p.sink.len() > 0);
-    if let Some(p) = pending
-        && !left_early
-        && p.declared.is_none_or(|declared| declared == p.sink.len())
-    {
-        let Pending { cache, key, mut record, request, sink, flight, .. } = p;
-        record.body_len = sink.len();
-        // A key held past the cache lock timeout, or a store that fails to
-        // commit, leaves the entry absent; the client gets the body all the same.
-        if let Some(_writer) = cache.writer(&key).await {
-            let _ = cache.publish(&key, record, &request, sink).await;
-        }
-        drop(flight);
+    // The body ended: stored if it is whole, whether or not its client is
+    // still there (an empty body, which an HTTP server drops unread for a
+    // 204 or a HEAD, included).
+    if let Some(p) = pending {
+        commit(p).await;
     }
     if let Some(last) = held
         && tx.send(Message::Frame(Ok(last))).await.is_err()
@@ -170,6 +183,77 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
     // The body ended whole: without this the client takes the channel's
     // close for a truncated body.
     let _ = tx.send(Message::End).await;
+}
+
+/// Writes data to the sink; a body over the entry limit, or a store that
+/// fails, stops the storing (the body still goes to the client).
+fn keep(pending: &mut Option<Pending>, data: &Bytes) {
+    if let Some(p) = pending {
+        let fits = p.sink.len() + data.len() as u64 <= p.max;
+        if !fits || p.sink.write(data).is_err() {
+            *pending = None;
+        }
+    }
+}
+
+/// The client went away before the end: the rest is read into the store
+/// when it is at most [`UNATTENDED_REST`] and arrives within
+/// [`UNATTENDED_TIME`]; otherwise the body is abandoned (the network body
+/// dropped, nothing stored), as before the client left.
+async fn finish_unattended(mut body: Body, mut pending: Option<Pending>) {
+    let allowed = match pending.as_ref() {
+        None => return,
+        Some(p) => match p.declared {
+            Some(declared) => declared.saturating_sub(p.sink.len()),
+            None => UNATTENDED_REST,
+        },
+    };
+    if allowed > UNATTENDED_REST {
+        return;
+    }
+    let Some(clock) = pending.as_ref().map(|p| p.cache.inner.clock.clone()) else { return };
+    let whole = {
+        let rest = std::pin::pin!(async {
+            let mut read = 0u64;
+            loop {
+                match body.frame().await {
+                    Some(Ok(frame)) => {
+                        let Some(data) = frame.data_ref() else { continue };
+                        read += data.len() as u64;
+                        if read > allowed {
+                            return false;
+                        }
+                        keep(&mut pending, data);
+                    }
+                    Some(Err(_)) => return false,
+                    None => return true,
+                }
+            }
+        });
+        let deadline = clock.sleep(UNATTENDED_TIME);
+        matches!(
+            futures_util::future::select(rest, deadline).await,
+            futures_util::future::Either::Left((true, _))
+        )
+    };
+    if whole && let Some(p) = pending {
+        commit(p).await;
+    }
+}
+
+/// Commits a body that ended, when it is whole (its `Content-Length`, if
+/// any, met). A key held past the cache lock timeout, or a store that fails
+/// to commit, leaves the entry absent; the client has the body all the same.
+async fn commit(p: Pending) {
+    if p.declared.is_some_and(|declared| declared != p.sink.len()) {
+        return;
+    }
+    let Pending { cache, key, mut record, request, sink, flight, .. } = p;
+    record.body_len = sink.len();
+    if let Some(_writer) = cache.writer(&key).await {
+        let _ = cache.publish(&key, record, &request, sink).await;
+    }
+    drop(flight);
 }
 
 /// Sends a frame to the client; `false` when the client is gone. When the

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body::Frame;
 use http_body_util::BodyExt;
-use sessionkit_http_cache::{CacheStatus, HttpCache};
+use sessionkit_http_cache::{CacheRequest, CacheStatus, HttpCache, ManualClock};
 
 mod common;
 
@@ -90,6 +90,99 @@ async fn a_short_body_or_a_client_that_leaves_a_large_rest_stores_nothing() {
     assert_eq!(status_of(&cache, &origin).await, Some(CacheStatus::Miss));
 }
 
+/// A cacheable 301 whose body the redirect-following caller drops unread is
+/// stored all the same: the small rest is read in the background.
+#[tokio::test]
+async fn a_small_body_dropped_unread_is_finished_in_the_background() {
+    let cache = HttpCache::in_memory(1 << 20);
+    let (origin, mut calls) = origin_with(301, Some(9));
+    let response = cache.fetch(get(), origin.clone()).await.unwrap();
+    assert_eq!(response.status(), 301);
+    let body_tx = calls.recv().await.unwrap();
+    // The caller follows the redirect without reading the body.
+    drop(response);
+    body_tx.send(data("moved")).await.unwrap();
+    body_tx.send(data(" off")).await.unwrap();
+    drop(body_tx);
+    cache.background_idle().await;
+    let hit = cache.fetch(get(), origin.clone()).await.unwrap();
+    assert_eq!(hit.extensions().get::<CacheStatus>(), Some(&CacheStatus::Hit));
+    assert_eq!(hit.status(), 301);
+    assert_eq!(hit.into_body().collect().await.unwrap().to_bytes(), "moved off");
+    assert_eq!(origin_calls(&mut calls), 0);
+}
+
+/// Without a `Content-Length` the rest is read only while it stays small: a
+/// body that ends within 64 KiB after the client left is stored, a longer one
+/// is given up as soon as it passes that bound.
+#[tokio::test]
+async fn an_unsized_rest_is_finished_only_while_it_stays_small() {
+    let cache = HttpCache::in_memory(4 << 20);
+    let (origin, mut calls) = origin(None);
+    let response = cache.fetch(get(), origin.clone()).await.unwrap();
+    let body_tx = calls.recv().await.unwrap();
+    drop(response);
+    body_tx.send(data("small")).await.unwrap();
+    drop(body_tx);
+    cache.background_idle().await;
+    assert_eq!(status_of(&cache, &origin).await, Some(CacheStatus::Hit));
+    let first_size = cache.size();
+
+    let url = "http://origin.test/unsized-large";
+    let request = || CacheRequest::new(http::Request::get(url).body(Bytes::new()).unwrap());
+    let response = cache.fetch(request(), origin.clone()).await.unwrap();
+    let body_tx = calls.recv().await.unwrap();
+    drop(response);
+    // Past the bound the pump stops reading: the origin's sender sees it go.
+    for _ in 0..3 {
+        if body_tx.send(Ok(Frame::data(Bytes::from(vec![b'y'; 40_000])))).await.is_err() {
+            break;
+        }
+    }
+    cache.background_idle().await;
+    // Never ended, yet settled: nothing stored.
+    assert_eq!(cache.size(), first_size);
+    drop(body_tx);
+    let again =
+        tokio::time::timeout(Duration::from_secs(5), cache.fetch(request(), origin.clone()))
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(again.extensions().get::<CacheStatus>(), Some(&CacheStatus::Miss));
+}
+
+/// A rest that does not arrive within the time bound is given up: the clock
+/// the cache was built with measures it.
+#[tokio::test]
+async fn a_background_rest_that_stalls_is_given_up_at_the_time_bound() {
+    let clock = ManualClock::new(std::time::SystemTime::now());
+    let cache = HttpCache::builder().clock(clock.clone()).in_memory(1 << 20);
+    let (origin, mut calls) = origin(Some(10));
+    let response = cache.fetch(get(), origin.clone()).await.unwrap();
+    let body_tx = calls.recv().await.unwrap();
+    drop(response);
+    body_tx.send(data("first")).await.unwrap();
+    // The origin stalls; the background read waits on the clock, not on it.
+    let idle = tokio::spawn({
+        let cache = cache.clone();
+        async move { cache.background_idle().await }
+    });
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(!idle.is_finished(), "still reading the rest");
+    for _ in 0..100 {
+        clock.advance(Duration::from_secs(60));
+        tokio::task::yield_now().await;
+        if idle.is_finished() {
+            break;
+        }
+    }
+    tokio::time::timeout(Duration::from_secs(5), idle).await.unwrap().unwrap();
+    assert_eq!(cache.size(), 0);
+    drop(body_tx);
+}
+
 #[test]
 fn a_body_cut_off_by_the_runtime_shutting_down_ends_in_an_error() {
     let cache = HttpCache::in_memory(1 << 20);
@@ -116,4 +209,13 @@ fn a_body_cut_off_by_the_runtime_shutting_down_ends_in_an_error() {
     });
     drop(body_tx);
     assert_eq!(cache.size(), 0);
+}
+
+/// Requests the origin got that the test did not take yet.
+fn origin_calls(calls: &mut Calls) -> usize {
+    let mut n = 0;
+    while calls.try_recv().is_ok() {
+        n += 1;
+    }
+    n
 }
