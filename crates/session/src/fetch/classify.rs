@@ -1,16 +1,22 @@
 //! Turning a transport error into the [`FetchError`] Chromium would report,
 //! and deciding whether a failed proxy gives way to the next one.
+//!
+//! A connect failure carries the stage that failed ([`ConnectError`]); an
+//! exchange failure is hyper's, read through its source chain.
 
 use std::error::Error as StdError;
 use std::io;
 
-use sessionkit_proxy_rules::{ProxyScheme, ProxyServer};
+use hyper_util::client::legacy::Error as ClientError;
+use sessionkit_proxy_rules::ProxyServer;
 use url::Url;
 
+use crate::fetch::connect::{ConnectError, Stage};
 use crate::fetch::dns::NameNotResolved;
 use crate::fetch::{BoxError, FetchError};
 
 /// What the source chain of an error says happened.
+#[derive(Default)]
 struct Cause {
     dns: Option<String>,
     /// A TLS failure: `Some(true)` when the server's certificate was refused.
@@ -21,8 +27,7 @@ struct Cause {
 }
 
 fn cause(error: &(dyn StdError + 'static)) -> Cause {
-    let mut cause =
-        Cause { dns: None, tls: None, io: None, hyper_incomplete: false, hyper_parse: false };
+    let mut cause = Cause::default();
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = next {
         if let Some(dns) = e.downcast_ref::<NameNotResolved>() {
@@ -52,9 +57,25 @@ fn cause(error: &(dyn StdError + 'static)) -> Cause {
     cause
 }
 
+/// The connect failure under a client error, if connecting failed.
+fn connect_error(error: &ClientError) -> Option<&ConnectError> {
+    let mut next: Option<&(dyn StdError + 'static)> = error.source();
+    while let Some(e) = next {
+        if let Some(connect) = e.downcast_ref::<ConnectError>() {
+            return Some(connect);
+        }
+        next = e.source();
+    }
+    None
+}
+
 /// Whether the connection was lost before a response: reset, aborted, or
-/// closed with no (or an incomplete) response head.
-pub(crate) fn connection_lost(error: &reqwest::Error) -> bool {
+/// closed with no (or an incomplete) response head. Never a connect
+/// failure.
+pub(crate) fn connection_lost(error: &ClientError) -> bool {
+    if error.is_connect() || connect_error(error).is_some() {
+        return false;
+    }
     let cause = cause(error);
     cause.hyper_incomplete
         || matches!(
@@ -71,53 +92,84 @@ pub(crate) fn connection_lost(error: &reqwest::Error) -> bool {
 /// Whether a failure through `proxy` means the proxy could not be used, so
 /// the next entry of the list is tried.
 ///
-/// Chromium falls back on errors of the proxy connection itself (refused,
-/// reset, timed out, unreachable, the proxy's name not resolving, a SOCKS
-/// handshake failing) but not when an HTTP proxy answered and refused a
-/// `CONNECT` tunnel: the proxy works, the destination is the problem
-/// (`ERR_TUNNEL_CONNECTION_FAILED` is not in its fall-back list).
-pub(crate) fn proxy_failed(proxy: &ProxyServer, error: &reqwest::Error) -> bool {
-    if proxy.is_direct() || !(error.is_connect() || error.is_timeout()) {
+/// Chromium falls back on errors of the proxy connection itself (its name
+/// not resolving, refused, reset, timed out, an HTTPS proxy's TLS failing,
+/// a SOCKS handshake failing, the name SOCKS4 needs resolved locally not
+/// resolving) but not when an HTTP proxy answered and refused a `CONNECT`
+/// tunnel: the proxy works, the destination is the problem
+/// (`ERR_TUNNEL_CONNECTION_FAILED` is not in its fall-back list), nor on the
+/// destination's own TLS failing behind the proxy.
+pub(crate) fn proxy_failed(proxy: &ProxyServer, error: &ClientError) -> bool {
+    if proxy.is_direct() {
         return false;
     }
-    let cause = cause(error);
-    if cause.tls.is_some() {
-        // Only an HTTPS proxy speaks TLS itself; behind the others a TLS
-        // error is the destination's.
-        return proxy.scheme() == ProxyScheme::Https;
+    let Some(connect) = connect_error(error) else { return false };
+    if connect.timed_out {
+        return true;
     }
-    matches!(proxy.scheme(), ProxyScheme::Socks4 | ProxyScheme::Socks5)
-        || cause.io.is_some()
-        || cause.dns.is_some()
-        || error.is_timeout()
+    match connect.stage {
+        Stage::ProxyDns
+        | Stage::ProxyTcp
+        | Stage::ProxyTls
+        | Stage::SocksHandshake
+        | Stage::Dns => true,
+        Stage::Tunnel => !connect.refused_by_proxy(),
+        Stage::Tcp | Stage::Tls => false,
+    }
 }
 
 /// The error for a request through `proxy` that failed with `error`, the
 /// proxy having been usable (or direct).
-pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: reqwest::Error) -> FetchError {
+pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> FetchError {
     let url = url.clone();
     let cause = cause(&error);
+    if let Some(connect) = connect_error(&error) {
+        let stage = connect.stage;
+        let timed_out = connect.timed_out;
+        let refused = connect.refused_by_proxy();
+        let source: BoxError = error.into();
+        if timed_out {
+            return FetchError::TimedOut { url, source };
+        }
+        return match stage {
+            Stage::Tls => match cause.tls {
+                Some(true) => FetchError::CertificateInvalid { url, source },
+                Some(false) => FetchError::SslProtocolError { url, source },
+                None => match cause.io {
+                    Some(
+                        io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::BrokenPipe,
+                    ) => FetchError::ConnectionReset { url, source },
+                    _ => FetchError::SslProtocolError { url, source },
+                },
+            },
+            Stage::Tunnel if refused => {
+                FetchError::TunnelConnectionFailed { url, proxy: proxy.to_string(), source }
+            }
+            Stage::Dns => match cause.dns {
+                Some(host) => FetchError::NameNotResolved { url, host, source },
+                None => FetchError::ConnectionFailed { url, source },
+            },
+            stage if stage.is_proxy() => {
+                FetchError::ProxyConnectionFailed { url, proxy: proxy.to_string(), source }
+            }
+            _ => match cause.io {
+                Some(io::ErrorKind::ConnectionRefused) => {
+                    FetchError::ConnectionRefused { url, source }
+                }
+                Some(io::ErrorKind::TimedOut) => FetchError::TimedOut { url, source },
+                Some(
+                    io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+                    | io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::UnexpectedEof,
+                ) => FetchError::ConnectionReset { url, source },
+                _ => FetchError::ConnectionFailed { url, source },
+            },
+        };
+    }
     let connect = error.is_connect();
-    if error.is_timeout() {
-        return FetchError::TimedOut { url, source: error.into() };
-    }
-    if proxy.scheme() != ProxyScheme::Https {
-        match cause.tls {
-            Some(true) => return FetchError::CertificateInvalid { url, source: error.into() },
-            Some(false) => return FetchError::SslProtocolError { url, source: error.into() },
-            None => {}
-        }
-    }
-    if connect && !proxy.is_direct() {
-        let proxy = proxy.to_string();
-        if cause.io.is_none() && cause.dns.is_none() {
-            return FetchError::TunnelConnectionFailed { url, proxy, source: error.into() };
-        }
-        return FetchError::ProxyConnectionFailed { url, proxy, source: error.into() };
-    }
-    if let Some(host) = cause.dns {
-        return FetchError::NameNotResolved { url, host, source: error.into() };
-    }
     let source: BoxError = error.into();
     match cause.io {
         Some(io::ErrorKind::ConnectionRefused) => FetchError::ConnectionRefused { url, source },

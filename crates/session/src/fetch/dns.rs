@@ -2,11 +2,9 @@
 //! session owns, so `clear_host_resolver_cache()` has something to clear.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 /// How long an answer is reused. Chromium's host cache keeps answers from
 /// the system resolver (which reports no TTL) for one minute.
@@ -81,17 +79,6 @@ impl HostResolver {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         // A map of answers holds no invariant a panic could break.
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Resolve for HostResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let resolver = self.clone();
-        Box::pin(async move {
-            let addrs = resolver.lookup(name.as_str()).await?;
-            let addrs: Addrs = Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
-            Ok(addrs)
-        })
     }
 }
 

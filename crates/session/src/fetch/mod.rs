@@ -94,6 +94,7 @@ mod bad_proxies;
 mod body;
 mod cached;
 mod classify;
+mod connect;
 mod dns;
 mod emulation;
 mod error;

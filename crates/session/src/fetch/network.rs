@@ -5,7 +5,10 @@
 use std::future::Future;
 
 use bytes::Bytes;
+use http::{HeaderValue, header};
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Error as ClientError;
 use sessionkit_proxy_rules::ProxyScheme;
 use url::Url;
 
@@ -13,7 +16,7 @@ use crate::Session;
 use crate::fetch::classify::{classify, proxy_failed};
 use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
-use crate::fetch::{Body, BoxError, FetchError};
+use crate::fetch::{Body, BoxError, FetchError, empty_body, full_body};
 
 /// Something that answers one HTTP request, without following redirects:
 /// the shape of the session's network layer, which an HTTP cache can wrap.
@@ -76,6 +79,16 @@ impl Network {
             .map_err(|source| FetchError::ProxyResolution { url: url.clone(), source })?;
 
         let (parts, body) = request.into_parts();
+        // The request's URI is the hop's URL unless it was handed over in
+        // another spelling; the URL's form is what goes out.
+        let uri = if same_target(&url, &parts.uri) {
+            parts.uri.clone()
+        } else {
+            url.as_str().parse().map_err(|_| FetchError::InvalidUrl {
+                url: url.to_string(),
+                reason: "not a valid request URI",
+            })?
+        };
         let mut last_proxy_failure = None;
         for proxy in &stack.bad_proxies.order(&proxies) {
             if proxy.scheme() == ProxyScheme::Quic {
@@ -84,20 +97,22 @@ impl Network {
             let client = stack
                 .client(proxy)
                 .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?;
-            let mut outgoing = build_request(&url, &parts, &body, emulation.as_ref());
-            let mut result = client.execute(outgoing).await;
+            let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
+            let mut result = client.request(outgoing).await;
             if let Err(error) = &result
                 && may_resend(&parts.method, error)
             {
                 // Chromium resends a request whose reused keep-alive
                 // connection turned out closed by the server (reset or
                 // empty response before any byte): the server closed an
-                // idle connection as the request went out. The client
-                // can't say whether the connection was reused, so this is
-                // limited to idempotent methods, once.
+                // idle connection as the request went out. hyper-util's
+                // client resends by itself only a request not yet written;
+                // this covers one written on a connection the server was
+                // closing. Whether the connection was reused is not known
+                // here, so this is limited to idempotent methods, once.
                 tracing::debug!(%url, %error, "the connection closed under the request; resending");
-                outgoing = build_request(&url, &parts, &body, emulation.as_ref());
-                result = client.execute(outgoing).await;
+                let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
+                result = client.request(outgoing).await;
             }
             match result {
                 Ok(response) => {
@@ -159,15 +174,12 @@ pub(crate) struct HopUrl(pub(crate) Url);
 /// Whether a failed request may go again on a new connection: an
 /// idempotent method (RFC 9110 §9.2.2) that failed with the connection
 /// reset or closed before a response arrived.
-fn may_resend(method: &http::Method, error: &reqwest::Error) -> bool {
+fn may_resend(method: &http::Method, error: &ClientError) -> bool {
     use http::Method;
     let idempotent =
         [Method::GET, Method::HEAD, Method::OPTIONS, Method::TRACE, Method::PUT, Method::DELETE]
             .contains(method);
-    idempotent
-        && !error.is_connect()
-        && !error.is_timeout()
-        && crate::fetch::classify::connection_lost(error)
+    idempotent && crate::fetch::classify::connection_lost(error)
 }
 
 /// Methods whose requests carry no body when they have none; the others
@@ -178,32 +190,46 @@ fn bodiless(method: &http::Method) -> bool {
         .contains(method)
 }
 
+/// The request as the client sends it. `Accept: */*` unless the caller
+/// chose one: the Fetch standard's default for `fetch()`, which the
+/// session's earlier reqwest clients also sent.
 fn build_request(
-    url: &Url,
+    uri: &http::Uri,
     parts: &http::request::Parts,
     body: &Bytes,
     emulation: Option<&Emulation>,
-) -> reqwest::Request {
-    let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
-    request.headers_mut().clone_from(&parts.headers);
-    if !(body.is_empty() && bodiless(&parts.method)) {
-        let body = match emulation.and_then(|e| e.upload.clone()) {
-            Some(bucket) if !body.is_empty() => {
-                reqwest::Body::wrap(ShapedBody::new(Full::new(body.clone()), bucket))
-            }
-            _ => reqwest::Body::from(body.clone()),
-        };
-        *request.body_mut() = Some(body);
+) -> http::Request<Body> {
+    let mut headers = parts.headers.clone();
+    if !headers.contains_key(header::ACCEPT) {
+        headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
     }
+    let body = if body.is_empty() && bodiless(&parts.method) {
+        empty_body()
+    } else {
+        if !headers.contains_key(header::CONTENT_LENGTH)
+            && !headers.contains_key(header::TRANSFER_ENCODING)
+        {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        }
+        match emulation.and_then(|e| e.upload.clone()) {
+            Some(bucket) if !body.is_empty() => ShapedBody::new(Full::new(body.clone()), bucket)
+                .map_err(|never| match never {})
+                .boxed(),
+            _ => full_body(body.clone()),
+        }
+    };
+    let mut request = http::Request::new(body);
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = uri.clone();
+    *request.headers_mut() = headers;
     request
 }
 
 /// The response with the emulated latency waited out and its body shaped.
 async fn finish(
-    response: reqwest::Response,
+    response: http::Response<Incoming>,
     emulation: Option<&Emulation>,
 ) -> http::Response<Body> {
-    let response = http::Response::<reqwest::Body>::from(response);
     let Some(emulation) = emulation else {
         return response.map(|body| body.map_err(BoxError::from).boxed());
     };

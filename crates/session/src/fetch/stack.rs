@@ -1,18 +1,26 @@
 //! The session's network state: its host resolver, one pooled HTTP client
-//! per proxy entry, and the network emulation in force.
+//! per proxy entry, the TLS settings, and the network emulation in force.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use sessionkit_proxy_rules::ProxyServer;
+use tokio_rustls::TlsConnector;
 
+use crate::fetch::Body;
 use crate::fetch::bad_proxies::BadProxies;
+use crate::fetch::connect::{Connector, tls};
 use crate::fetch::dns::HostResolver;
 use crate::fetch::emulation::{Emulation, NetworkEmulation};
 
 /// How long a connection attempt may take (TCP, TLS, proxy handshake).
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The pooled HTTP/1.1 client of one proxy entry.
+pub(crate) type HttpClient = Client<Connector, Body>;
 
 /// Owned by a session (one per partition, like Chromium's network context).
 #[derive(Default)]
@@ -20,7 +28,10 @@ pub(crate) struct NetStack {
     pub(crate) resolver: HostResolver,
     /// A client per proxy entry (DIRECT included), each with its own
     /// connection pool: a pool never mixes routes.
-    clients: Mutex<HashMap<ProxyServer, reqwest::Client>>,
+    clients: Mutex<HashMap<ProxyServer, HttpClient>>,
+    /// The TLS client settings, made on first use (loading the platform's
+    /// verifier is not free and a session may never use TLS).
+    tls: Mutex<Option<TlsConnector>>,
     emulation: RwLock<Option<Emulation>>,
     /// Proxies that failed recently (tried last).
     pub(crate) bad_proxies: BadProxies,
@@ -28,32 +39,33 @@ pub(crate) struct NetStack {
 
 impl NetStack {
     /// The client that goes through `proxy` (or direct), built on first use.
-    pub(crate) fn client(&self, proxy: &ProxyServer) -> Result<reqwest::Client, reqwest::Error> {
+    ///
+    /// # Errors
+    ///
+    /// The platform's certificate verifier could not be set up.
+    pub(crate) fn client(&self, proxy: &ProxyServer) -> Result<HttpClient, rustls::Error> {
         if let Some(client) = self.clients().get(proxy) {
             return Ok(client.clone());
         }
-        let client = self.build(proxy)?;
+        let connector = Connector::new(proxy.clone(), self.resolver.clone(), self.tls()?);
+        // Redirects, cookies and decompression are the pipeline's business;
+        // the client only pools connections (idle ones for 90 s, as the
+        // reqwest clients the session had before) and speaks HTTP/1.1.
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build(connector);
         Ok(self.clients().entry(proxy.clone()).or_insert(client).clone())
     }
 
-    fn build(&self, proxy: &ProxyServer) -> Result<reqwest::Client, reqwest::Error> {
-        // Redirects, cookies and decompression are the pipeline's business
-        // (bodies pass through as the server encoded them); the resolver
-        // is the session's, so clearing its cache means something.
-        let mut builder = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .no_gzip()
-            .no_brotli()
-            .no_deflate()
-            .no_zstd()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .dns_resolver(std::sync::Arc::new(self.resolver.clone()));
-        if let Some(url) = proxy.to_proxy_url() {
-            builder = builder.proxy(reqwest::Proxy::all(url.as_str())?);
+    fn tls(&self) -> Result<TlsConnector, rustls::Error> {
+        let mut slot = self.tls.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(tls) = &*slot {
+            return Ok(tls.clone());
         }
-        builder.build()
+        let tls = tls::connector(tls::platform_verifier()?)?;
+        *slot = Some(tls.clone());
+        Ok(tls)
     }
 
     /// Drops every pooled connection: requests after this open new ones.
@@ -72,7 +84,7 @@ impl NetStack {
             conditions.map(Emulation::new);
     }
 
-    fn clients(&self) -> MutexGuard<'_, HashMap<ProxyServer, reqwest::Client>> {
+    fn clients(&self) -> MutexGuard<'_, HashMap<ProxyServer, HttpClient>> {
         // The map only caches clients; a panic can't leave it inconsistent.
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -1,0 +1,220 @@
+//! The session's connector: what hyper-util's pooled client calls to open a
+//! connection to a destination through one proxy entry (or directly).
+//!
+//! One connector per proxy entry, like the clients above it: TCP through
+//! the session's resolver, then the proxy's handshake (an HTTP `CONNECT`
+//! tunnel for `https:` through an HTTP or HTTPS proxy, SOCKS4 or SOCKS5),
+//! then TLS for an `https:` destination. Every stage is bounded together by
+//! [`CONNECT_TIMEOUT`], and a failure names its stage ([`ConnectError`]), so
+//! the network layer can tell a dead proxy from a refusing destination.
+
+mod error;
+mod proxy;
+mod stream;
+mod tcp;
+pub(crate) mod tls;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::Uri;
+use sessionkit_proxy_rules::{ProxyScheme, ProxyServer};
+use tokio::time::Instant;
+use tokio_rustls::TlsConnector;
+
+pub(crate) use error::{ConnectError, Stage};
+pub(crate) use stream::Conn;
+
+use crate::fetch::BoxError;
+use crate::fetch::dns::HostResolver;
+use crate::fetch::stack::CONNECT_TIMEOUT;
+use proxy::HandshakeError;
+use stream::Stream;
+use tcp::TcpFailure;
+
+/// Where a connection goes: scheme, host and port of the request URI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Target {
+    pub(crate) https: bool,
+    /// As in the URI (IPv6 in brackets).
+    pub(crate) host: String,
+    pub(crate) port: u16,
+}
+
+impl Target {
+    pub(crate) fn from_uri(uri: &Uri) -> Result<Self, ConnectError> {
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(ConnectError::invalid_target(uri)),
+        };
+        let host = uri
+            .host()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| ConnectError::invalid_target(uri))?;
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        Ok(Self { https, host: host.to_owned(), port })
+    }
+}
+
+/// Opens connections through one proxy entry. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Connector {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    proxy: ProxyServer,
+    resolver: HostResolver,
+    tls: TlsConnector,
+}
+
+impl Connector {
+    pub(crate) fn new(proxy: ProxyServer, resolver: HostResolver, tls: TlsConnector) -> Self {
+        Self { shared: Arc::new(Shared { proxy, resolver, tls }) }
+    }
+
+    /// Opens a new connection to `target`, every stage within
+    /// [`CONNECT_TIMEOUT`].
+    pub(crate) async fn dial(&self, target: &Target) -> Result<Conn, ConnectError> {
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let shared = &*self.shared;
+        let proxy = &shared.proxy;
+        let (mut stream, forward_proxy) = match proxy.scheme() {
+            ProxyScheme::Direct => {
+                let tcp = tcp_stage(deadline, Stage::Dns, Stage::Tcp, async {
+                    tcp::connect(&shared.resolver, &target.host, target.port).await
+                })
+                .await?;
+                (Stream::Tcp(tcp), false)
+            }
+            ProxyScheme::Http | ProxyScheme::Https => {
+                let mut stream = self.proxy_stream(deadline).await?;
+                if target.https {
+                    stage(deadline, Stage::Tunnel, async {
+                        proxy::http_connect(&mut stream, &target.host, target.port)
+                            .await
+                            .map_err(HandshakeError::into_box)
+                    })
+                    .await?;
+                }
+                (stream, !target.https)
+            }
+            ProxyScheme::Socks4 => {
+                let mut stream = self.proxy_stream(deadline).await?;
+                // SOCKS4 carries IPv4 addresses only: the name resolves here.
+                let ip = stage(deadline, Stage::Dns, async {
+                    let addrs = tcp::resolve(&shared.resolver, &target.host).await?;
+                    addrs
+                        .into_iter()
+                        .find_map(|ip| match ip {
+                            std::net::IpAddr::V4(v4) => Some(v4),
+                            std::net::IpAddr::V6(_) => None,
+                        })
+                        .ok_or_else(|| -> BoxError {
+                            format!("{} has no IPv4 address for SOCKS4", target.host).into()
+                        })
+                })
+                .await?;
+                stage(deadline, Stage::SocksHandshake, async {
+                    proxy::socks4(&mut stream, ip, target.port)
+                        .await
+                        .map_err(HandshakeError::into_box)
+                })
+                .await?;
+                (stream, false)
+            }
+            ProxyScheme::Socks5 => {
+                let mut stream = self.proxy_stream(deadline).await?;
+                stage(deadline, Stage::SocksHandshake, async {
+                    proxy::socks5(&mut stream, &target.host, target.port)
+                        .await
+                        .map_err(HandshakeError::into_box)
+                })
+                .await?;
+                (stream, false)
+            }
+            // QUIC (and any scheme added later) has no connector here.
+            _ => {
+                return Err(ConnectError::new(
+                    Stage::ProxyTcp,
+                    format!("{proxy}: proxies of this kind are not supported").into(),
+                ));
+            }
+        };
+        if target.https {
+            stream = stage(deadline, Stage::Tls, async {
+                tls::handshake(&shared.tls, &target.host, stream).await
+            })
+            .await?;
+        }
+        Ok(Conn::new(stream, forward_proxy))
+    }
+
+    /// A connection to the proxy itself: TCP, and TLS for an HTTPS proxy.
+    async fn proxy_stream(&self, deadline: Instant) -> Result<Stream, ConnectError> {
+        let shared = &*self.shared;
+        let proxy = &shared.proxy;
+        let tcp = tcp_stage(deadline, Stage::ProxyDns, Stage::ProxyTcp, async {
+            tcp::connect(&shared.resolver, proxy.host(), proxy.port()).await
+        })
+        .await?;
+        let stream = Stream::Tcp(tcp);
+        if proxy.scheme() != ProxyScheme::Https {
+            return Ok(stream);
+        }
+        stage(deadline, Stage::ProxyTls, async {
+            tls::handshake(&shared.tls, proxy.host(), stream).await
+        })
+        .await
+    }
+}
+
+/// Runs one stage before `deadline`, its failure tagged with the stage.
+async fn stage<T, E: Into<BoxError>>(
+    deadline: Instant,
+    stage: Stage,
+    future: impl Future<Output = Result<T, E>>,
+) -> Result<T, ConnectError> {
+    match tokio::time::timeout_at(deadline, future).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(ConnectError::new(stage, error.into())),
+        Err(_) => Err(ConnectError::timed_out(stage)),
+    }
+}
+
+/// [`stage`] for a TCP connection, whose name resolution is a stage of
+/// its own.
+async fn tcp_stage<T>(
+    deadline: Instant,
+    dns: Stage,
+    tcp: Stage,
+    future: impl Future<Output = Result<T, TcpFailure>>,
+) -> Result<T, ConnectError> {
+    match tokio::time::timeout_at(deadline, future).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(TcpFailure::Dns(error))) => Err(ConnectError::new(dns, Box::new(error))),
+        Ok(Err(TcpFailure::Io(error))) => Err(ConnectError::new(tcp, Box::new(error))),
+        Err(_) => Err(ConnectError::timed_out(tcp)),
+    }
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = Conn;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn Future<Output = Result<Conn, ConnectError>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), ConnectError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let connector = self.clone();
+        Box::pin(async move {
+            let target = Target::from_uri(&uri)?;
+            connector.dial(&target).await
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! The session's own client stack: keep-alive reuse, the resend of an
+//! idempotent request on a connection the server closed, and which stage
+//! of a connection failed.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use common::{TEST_TIMEOUT, body_bytes, get, read_request, session};
+use sessionkit::{BypassRules, FetchError, FetchOptions, ProxyConfig, ProxyRules};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::time::timeout;
+
+/// An origin whose connections answer their first request (keep-alive)
+/// and then close after reading the second one without answering: the
+/// server closing an idle connection as a request arrives.
+async fn closing_origin() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                if read_request(&mut stream).await.is_none() {
+                    return;
+                }
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").await;
+                let _ = read_request(&mut stream).await;
+                drop(stream);
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test]
+async fn an_idempotent_request_is_resent_once_when_a_reused_connection_closes() {
+    timeout(TEST_TIMEOUT, async {
+        let (addr, accepted) = closing_origin().await;
+        let session = session("transport-resend");
+        let url = format!("http://{addr}/");
+        for _ in 0..2 {
+            let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+            assert_eq!(body_bytes(response).await, b"ok");
+        }
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            2,
+            "the second GET went again on a new connection"
+        );
+
+        // A POST on the reused connection is not resent.
+        let post = http::Request::post(&url).body(Bytes::from_static(b"x")).unwrap();
+        let error = session.fetch(post, FetchOptions::default()).await.unwrap_err();
+        assert!(
+            matches!(error, FetchError::EmptyResponse { .. } | FetchError::ConnectionReset { .. }),
+            "{error:?}"
+        );
+        assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    })
+    .await
+    .unwrap();
+}
+
+/// An HTTP proxy that refuses every CONNECT with 403.
+async fn refusing_proxy() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1024];
+                let _ = stream.read(&mut buf).await;
+                let _ =
+                    stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n").await;
+            });
+        }
+    });
+    (port, accepted)
+}
+
+#[tokio::test]
+async fn a_refused_tunnel_does_not_fall_back_but_a_dead_proxy_does() {
+    timeout(TEST_TIMEOUT, async {
+        let (refusing, refused) = refusing_proxy().await;
+        let (second, second_count) = refusing_proxy().await;
+        let session = session("transport-tunnel-refused");
+        session.set_proxy(ProxyConfig::fixed_servers(
+            ProxyRules::parse(&format!("127.0.0.1:{refusing},127.0.0.1:{second}")).unwrap(),
+            BypassRules::parse("<-loopback>").unwrap(),
+        ));
+        let error =
+            session.fetch(get("https://127.0.0.1:9/"), FetchOptions::default()).await.unwrap_err();
+        match &error {
+            FetchError::TunnelConnectionFailed { proxy, .. } => {
+                assert_eq!(proxy, &format!("http://127.0.0.1:{refusing}"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(error.net_error(), "ERR_TUNNEL_CONNECTION_FAILED");
+        assert_eq!(refused.load(Ordering::SeqCst), 1);
+        assert_eq!(second_count.load(Ordering::SeqCst), 0, "no fall-back after a refusal");
+
+        // A proxy that refuses the TCP connection gives way to the next one.
+        let dead = common::dead_port().await;
+        session.set_proxy(ProxyConfig::fixed_servers(
+            ProxyRules::parse(&format!("127.0.0.1:{dead},127.0.0.1:{second}")).unwrap(),
+            BypassRules::parse("<-loopback>").unwrap(),
+        ));
+        let error =
+            session.fetch(get("https://127.0.0.1:9/"), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::TunnelConnectionFailed { .. }), "{error:?}");
+        assert_eq!(second_count.load(Ordering::SeqCst), 1, "the second proxy was tried");
+    })
+    .await
+    .unwrap();
+}
