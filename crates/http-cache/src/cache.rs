@@ -1,7 +1,7 @@
 //! [`HttpCache`]: a partition's cache, its builder and its Electron-facing methods.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
@@ -81,6 +81,8 @@ pub(crate) struct Inner {
     /// How long a request waits for a key held by another (see
     /// [`DEFAULT_CACHE_LOCK_TIMEOUT`]).
     pub(crate) lock_timeout: Duration,
+    /// Store operations that failed on requests the network answered.
+    store_failures: AtomicU64,
     writers: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
     /// Keys whose storable body is being read from the network right now.
     pub(crate) in_flight: Mutex<HashMap<String, Arc<Flight>>>,
@@ -287,7 +289,7 @@ impl Builder {
         Ok(self.build(Box::new(store)))
     }
 
-    fn build(self, store: Box<dyn Store>) -> HttpCache {
+    pub(crate) fn build(self, store: Box<dyn Store>) -> HttpCache {
         HttpCache {
             inner: Arc::new(Inner {
                 store,
@@ -297,6 +299,7 @@ impl Builder {
                 background: AtomicUsize::new(0),
                 background_done: Notify::new(),
                 lock_timeout: self.lock_timeout,
+                store_failures: AtomicU64::new(0),
                 writers: Mutex::default(),
                 in_flight: Mutex::default(),
             }),
@@ -367,6 +370,20 @@ impl HttpCache {
             }
             notified.await;
         }
+    }
+
+    /// How many times the store failed (a body not written, an entry not
+    /// committed, updated or invalidated) while the cache answered requests
+    /// the network had answered. Such a failure never fails the request: the
+    /// response goes out as the network gave it, unstored, as Chromium's
+    /// cache errors never fail a load; this count is how they show.
+    pub fn store_failures(&self) -> u64 {
+        self.inner.store_failures.load(Ordering::Relaxed)
+    }
+
+    /// Counts a store failure that the request it happened on survives.
+    pub(crate) fn store_failed(&self, _error: &Error) {
+        self.inner.store_failures.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Counts one piece of background work for [`Self::background_idle`]

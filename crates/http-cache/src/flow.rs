@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use url::Url;
 
-use crate::body::{empty, file_range, full, prefix_then, prefix_then_error};
+use crate::body::{empty, file_range, full};
 use crate::cache::{CacheRequest, HttpCache, lock};
 use crate::headers::{directives, has, to_map, without_hop_by_hop};
 use crate::key::{key_of_serialised, primary_key};
@@ -32,7 +32,7 @@ const CONDITIONAL: [header::HeaderName; 5] = [
     header::IF_RANGE,
 ];
 
-fn tagged(mut response: Response<Body>, status: CacheStatus) -> Response<Body> {
+pub(crate) fn tagged(mut response: Response<Body>, status: CacheStatus) -> Response<Body> {
     response.extensions_mut().insert(status);
     response
 }
@@ -173,7 +173,13 @@ impl HttpCache {
                 // Parsed only here: invalidation resolves `Location` against it.
                 let url = Url::parse(&url)
                     .map_err(|e| Error::InvalidRequest { reason: format!("URL {url}: {e}") })?;
-                self.invalidate(&url, response.headers(), isolation_key.as_ref())?;
+                // The network answered: a store that fails to forget the
+                // URL does not turn that answer into an error.
+                if let Err(error) =
+                    self.invalidate(&url, response.headers(), isolation_key.as_ref())
+                {
+                    self.store_failed(&error);
+                }
             }
             return Ok(tagged(response, CacheStatus::Bypass));
         }
@@ -419,9 +425,15 @@ impl HttpCache {
             );
             record.request_time = sent_at;
             record.response_time = now;
-            // A key held past the cache lock timeout keeps its old headers.
+            // A key held past the cache lock timeout, or a failing store,
+            // keeps its old headers; the merged response is served all the same.
             let updated = match self.writer(key).await {
-                Some(_writer) => self.inner.store.update(key, old, record.clone())?,
+                Some(_writer) => {
+                    self.inner.store.update(key, old, record.clone()).unwrap_or_else(|error| {
+                        self.store_failed(&error);
+                        None
+                    })
+                }
                 None => None,
             };
             // Evicted or replaced meanwhile: serve the merged response all the same.
@@ -475,7 +487,12 @@ impl HttpCache {
                 sent_at,
                 received,
             ))
-            .await?;
+            .await
+            .unwrap_or_else(|error| {
+                // Answered by the network all the same.
+                self.store_failed(&error);
+                None
+            });
             // The client gets the refreshed stored head: stored fields the HEAD did
             // not repeat stay (cache-tests head-200-retain).
             if let Some(updated) = updated {
@@ -533,12 +550,12 @@ impl HttpCache {
         key: &str,
         request: &Request<Bytes>,
         head: http::response::Parts,
-        mut body: Body,
+        body: Body,
         (sent_at, received): (std::time::SystemTime, std::time::SystemTime),
         declared: Option<u64>,
         status: CacheStatus,
     ) -> Result<Response<Body>, Error> {
-        let (mut record, storable) = self.storable(request, &head, sent_at, received);
+        let (record, storable) = self.storable(request, &head, sent_at, received);
         if !storable {
             return Ok(tagged(Response::from_parts(head, body), status));
         }
@@ -549,12 +566,21 @@ impl HttpCache {
             // Streamed to the client while it is stored; answered as `serve`
             // answers a whole stored body: the origin's status and fields
             // without hop-by-hop ones, no Age of our own.
+            let sink = match self.inner.store.sink() {
+                Ok(sink) => sink,
+                Err(error) => {
+                    // The network answered: a failing store only means
+                    // nothing is kept.
+                    self.store_failed(&error);
+                    return Ok(tagged(Response::from_parts(head, body), status));
+                }
+            };
             let pending = crate::tee::Pending {
                 cache: self.clone(),
                 key: key.to_owned(),
                 record,
                 request: request.headers().clone(),
-                sink: self.inner.store.sink()?,
+                sink,
                 declared,
                 max,
                 flight: crate::cache::FlightGuard::start(self, key),
@@ -566,47 +592,7 @@ impl HttpCache {
         }
         // A range is answered from the whole stored body (see `serve`), so it is
         // read into the store first; so is any body without a runtime to pump it.
-        let Some(writer) = self.writer(key).await else {
-            // Another request held the key past the cache lock timeout:
-            // answered without the cache, as Chromium does.
-            return Ok(tagged(Response::from_parts(head, body), status));
-        };
-        let mut sink = self.inner.store.sink()?;
-        while let Some(frame) = body.frame().await {
-            let data = match frame {
-                Ok(frame) => match frame.into_data() {
-                    Ok(data) => data,
-                    // Trailers are not stored.
-                    Err(_) => continue,
-                },
-                Err(error) => {
-                    let prefix = sink.abandon()?;
-                    let body = prefix_then_error(prefix, error);
-                    return Ok(tagged(Response::from_parts(head, body), status));
-                }
-            };
-            if sink.len() + data.len() as u64 > max {
-                // Too large to store: hand over what was read, then the rest.
-                let mut prefix = BytesMut::from(sink.abandon()?);
-                prefix.extend_from_slice(&data);
-                let body = prefix_then(prefix.freeze(), body);
-                return Ok(tagged(Response::from_parts(head, body), status));
-            }
-            sink.write(&data)?;
-        }
-        let len = sink.len();
-        if declared.is_some_and(|declared| declared != len) {
-            // A short (or long) body is not the resource: serve it, never store it.
-            let got = sink.abandon()?;
-            return Ok(tagged(Response::from_parts(head, full(got)), status));
-        }
-        record.body_len = len;
-        let variant = self.publish(key, record, request.headers(), sink).await?;
-        drop(writer);
-        // A network response goes out with the origin's fields (minus hop-by-hop
-        // ones, since the body is now whole), without an Age of our own; fields a
-        // qualified `no-cache` names are kept here, only the stored copy lacks them.
-        serve(&variant, request, to_map(&without_hop_by_hop(&head.headers)), status)
+        Box::pin(self.store_whole(key, request, head, body, record, declared, status)).await
     }
 }
 
@@ -704,7 +690,7 @@ async fn send<U: Upstream>(upstream: &U, request: Request<Bytes>) -> Result<Resp
 
 /// A response built from a stored variant: HEAD gets the head only; a GET with a
 /// single `Range` gets a 206 sliced from the complete stored body.
-fn serve(
+pub(crate) fn serve(
     variant: &Variant,
     request: &Request<Bytes>,
     mut headers: HeaderMap,

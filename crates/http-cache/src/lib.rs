@@ -85,6 +85,10 @@
 //! - Stores: memory (byte-weighted LRU, default [`default_memory_capacity`]) and, with
 //!   feature `sled`, disk (`DiskOptions`).
 //! - Concurrency: one commit per key at a time; readers only see committed entries.
+//! - A store that fails (disk full, I/O error) never fails a request the network
+//!   answered: the response goes out as it came, unstored, and the failure is
+//!   counted ([`HttpCache::store_failures`]), as Chromium's cache errors never
+//!   fail a load.
 //!
 //! # Deviation
 //!
@@ -140,6 +144,7 @@ mod store;
 mod tee;
 mod timer;
 mod upstream;
+mod whole;
 
 pub use cache::{
     Builder, CacheRequest, DEFAULT_CACHE_LOCK_TIMEOUT, DEFAULT_MAX_VARIANTS, HttpCache,

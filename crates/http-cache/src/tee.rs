@@ -189,8 +189,10 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
 /// fails, stops the storing (the body still goes to the client).
 fn keep(pending: &mut Option<Pending>, data: &Bytes) {
     if let Some(p) = pending {
-        let fits = p.sink.len() + data.len() as u64 <= p.max;
-        if !fits || p.sink.write(data).is_err() {
+        if p.sink.len() + data.len() as u64 > p.max {
+            *pending = None;
+        } else if let Err(error) = p.sink.write(data) {
+            p.cache.store_failed(&error);
             *pending = None;
         }
     }
@@ -250,8 +252,10 @@ async fn commit(p: Pending) {
     }
     let Pending { cache, key, mut record, request, sink, flight, .. } = p;
     record.body_len = sink.len();
-    if let Some(_writer) = cache.writer(&key).await {
-        let _ = cache.publish(&key, record, &request, sink).await;
+    if let Some(_writer) = cache.writer(&key).await
+        && let Err(error) = cache.publish(&key, record, &request, sink).await
+    {
+        cache.store_failed(&error);
     }
     drop(flight);
 }

@@ -135,9 +135,6 @@ impl BodySink for MemorySink {
     fn finish(self: Box<Self>) -> Result<SinkOutput, Error> {
         Ok(SinkOutput::Inline(self.buf.freeze()))
     }
-    fn abandon(self: Box<Self>) -> Result<Bytes, Error> {
-        Ok(self.buf.freeze())
-    }
 }
 
 impl Store for MemoryStore {

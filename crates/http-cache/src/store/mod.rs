@@ -12,6 +12,8 @@ use crate::semantics::{Judged, vary_matches};
 
 #[cfg(feature = "sled")]
 pub(crate) mod disk;
+#[cfg(test)]
+mod failing;
 pub(crate) mod memory;
 
 /// A stored body: in memory, or a committed (immutable) file.
@@ -49,9 +51,6 @@ pub(crate) trait BodySink: Send {
     fn len(&self) -> u64;
     /// Makes the body durable (disk: synced temporary file); not yet visible.
     fn finish(self: Box<Self>) -> Result<SinkOutput, Error>;
-    /// Gives back what was written and discards the sink (the body turned out too
-    /// large or incomplete to store).
-    fn abandon(self: Box<Self>) -> Result<Bytes, Error>;
 }
 
 /// A partition's storage: primary key → variants, newest first.

@@ -52,8 +52,12 @@ impl BodySink for DiskSink {
         match self.file.take() {
             None => Ok(SinkOutput::Inline(Bytes::from(std::mem::take(&mut self.buf)))),
             Some(file) => {
-                // Durable before the index can point at it.
-                file.sync_all()?;
+                // Durable before the index can point at it; a body that cannot
+                // be made durable is not kept, not even as a temporary file.
+                if let Err(error) = file.sync_all() {
+                    let _ = std::fs::remove_file(&self.tmp_path);
+                    return Err(error.into());
+                }
                 Ok(SinkOutput::Blob {
                     tmp: self.tmp_path.clone(),
                     hash: *self.hasher.finalize().as_bytes(),
@@ -62,27 +66,12 @@ impl BodySink for DiskSink {
             }
         }
     }
-
-    fn abandon(mut self: Box<Self>) -> Result<Bytes, Error> {
-        match self.file.take() {
-            None => Ok(Bytes::from(std::mem::take(&mut self.buf))),
-            Some(file) => {
-                drop(file);
-                // Removed whether or not the read worked.
-                let bytes = std::fs::read(&self.tmp_path);
-                let removed = std::fs::remove_file(&self.tmp_path);
-                let bytes = bytes?;
-                removed?;
-                Ok(Bytes::from(bytes))
-            }
-        }
-    }
 }
 
 impl Drop for DiskSink {
     fn drop(&mut self) {
         // A sink dropped mid-body (task cancelled) leaves no temporary file behind;
-        // after finish/abandon the file is gone or renamed and this does nothing.
+        // after finish the file is renamed or owned by the output, and this does nothing.
         if self.file.is_some() {
             let _ = std::fs::remove_file(&self.tmp_path);
         }
