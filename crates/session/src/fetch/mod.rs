@@ -81,8 +81,6 @@
 //! * [`Session::close_all_connections`](crate::Session::close_all_connections)
 //!   drops idle pooled connections; requests in flight finish (Electron
 //!   fails them).
-//! * `preconnect` is not offered: the HTTP client has no way to open a
-//!   pooled connection without sending a request.
 //! * Latency is added once per hop, before its response head is returned.
 
 // A FetchError carries the URL of the hop and the source error, which is

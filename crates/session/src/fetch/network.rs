@@ -95,8 +95,9 @@ impl Network {
                 continue;
             }
             let client = stack
-                .client(proxy)
-                .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?;
+                .route(proxy)
+                .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?
+                .client;
             let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
             let mut result = client.request(outgoing).await;
             if let Err(error) = &result

@@ -1,8 +1,11 @@
 //! The `Session` methods of the request pipeline.
 
 use bytes::Bytes;
+use sessionkit_proxy_rules::ProxyScheme;
+use url::Url;
 
 use crate::Session;
+use crate::fetch::connect::{MAX_SOCKETS_PER_GROUP, Target};
 use crate::fetch::{
     Body, FetchError, FetchOptions, Network, NetworkEmulation, normalize_method, run,
 };
@@ -67,13 +70,91 @@ impl Session {
         self.net_stack().emulation().map(|e| e.conditions)
     }
 
-    /// Closes every idle pooled connection, so the next requests connect
-    /// anew (call it after [`set_proxy`](Self::set_proxy)). Requests in
-    /// flight finish on the connections they have.
+    /// Closes every idle pooled connection and every warm one from
+    /// [`preconnect`](Self::preconnect), so the next requests connect anew
+    /// (call it after [`set_proxy`](Self::set_proxy)). Requests in flight
+    /// finish on the connections they have.
     ///
     /// Electron: `ses.closeAllConnections()`.
     pub fn close_all_connections(&self) {
         self.net_stack().close_all_connections();
+    }
+
+    /// Opens `num_sockets` connections to the origin of `url` ahead of any
+    /// request, so the next requests to it skip the connection setup: TCP,
+    /// the proxy's handshake and TLS for `https:`. The proxy is the one a
+    /// request to `url` would use first (`resolve_proxy`, entries that
+    /// failed recently last, QUIC skipped).
+    ///
+    /// Returns at once; the connections open in the background and a
+    /// failure is only logged, as Chromium's preconnect is a hint. The
+    /// sockets wait in a per-destination warm list that the connector uses
+    /// before dialling new ones: an unused one is closed after 10 seconds
+    /// (Chromium's unused idle socket timeout), and a destination never has
+    /// more than 6 (Chromium's per-group limit; sockets already warm or
+    /// connecting count toward `num_sockets`). Offline emulation makes it
+    /// do nothing. [`close_all_connections`](Self::close_all_connections)
+    /// closes warm sockets too.
+    ///
+    /// Electron: `ses.preconnect({ url, numSockets })`; Electron's default
+    /// `numSockets` is 1. Like Electron, which throws a `TypeError` for
+    /// `numSockets` outside `[1, 6]` (the clamping variant was the old
+    /// `webPreferences.numSocketsToPreconnect`), a number outside that
+    /// range is an error, not clamped.
+    ///
+    /// Must be called within a Tokio runtime (the sockets are opened on it).
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::InvalidUrl`] for a URL that is not `http:`/`https:`
+    /// with a host; [`FetchError::InvalidRequest`]
+    /// (`ERR_INVALID_ARGUMENT`) for `num_sockets` outside `1..=6` or when
+    /// called outside a Tokio runtime.
+    pub fn preconnect(&self, url: &Url, num_sockets: usize) -> Result<(), FetchError> {
+        let Some(target) = Target::from_url(url) else {
+            return Err(FetchError::InvalidUrl {
+                url: url.to_string(),
+                reason: "only http: and https: URLs with a host can be preconnected",
+            });
+        };
+        if !(1..=MAX_SOCKETS_PER_GROUP).contains(&num_sockets) {
+            return Err(FetchError::InvalidRequest {
+                url: url.clone(),
+                reason: format!(
+                    "numSockets {num_sockets} is outside range [1,{MAX_SOCKETS_PER_GROUP}]"
+                ),
+            });
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Err(FetchError::InvalidRequest {
+                url: url.clone(),
+                reason: "preconnect must be called within a Tokio runtime".to_owned(),
+            });
+        };
+        if self.net_stack().emulation().is_some_and(|e| e.conditions.offline) {
+            return Ok(());
+        }
+        let session = self.clone();
+        let url = url.clone();
+        runtime.spawn(async move {
+            let proxies = match session.resolve_proxy_async(&url).await {
+                Ok(proxies) => proxies,
+                Err(error) => {
+                    tracing::debug!(%url, %error, "preconnect: no proxy");
+                    return;
+                }
+            };
+            let stack = session.net_stack();
+            let order = stack.bad_proxies.order(&proxies);
+            let Some(proxy) = order.iter().find(|p| p.scheme() != ProxyScheme::Quic) else {
+                return;
+            };
+            match stack.route(proxy) {
+                Ok(route) => route.connector.preconnect(&target, num_sockets),
+                Err(error) => tracing::debug!(%url, %error, "preconnect: no TLS settings"),
+            }
+        });
+        Ok(())
     }
 
     /// Forgets the answers of the session's host resolver cache.

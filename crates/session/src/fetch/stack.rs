@@ -22,13 +22,21 @@ pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The pooled HTTP/1.1 client of one proxy entry.
 pub(crate) type HttpClient = Client<Connector, Body>;
 
+/// The client of one proxy entry and its connector (which holds the warm
+/// sockets of `preconnect`).
+#[derive(Clone)]
+pub(crate) struct Route {
+    pub(crate) client: HttpClient,
+    pub(crate) connector: Connector,
+}
+
 /// Owned by a session (one per partition, like Chromium's network context).
 #[derive(Default)]
 pub(crate) struct NetStack {
     pub(crate) resolver: HostResolver,
     /// A client per proxy entry (DIRECT included), each with its own
     /// connection pool: a pool never mixes routes.
-    clients: Mutex<HashMap<ProxyServer, HttpClient>>,
+    routes: Mutex<HashMap<ProxyServer, Route>>,
     /// The TLS client settings, made on first use (loading the platform's
     /// verifier is not free and a session may never use TLS).
     tls: Mutex<Option<TlsConnector>>,
@@ -43,9 +51,9 @@ impl NetStack {
     /// # Errors
     ///
     /// The platform's certificate verifier could not be set up.
-    pub(crate) fn client(&self, proxy: &ProxyServer) -> Result<HttpClient, rustls::Error> {
-        if let Some(client) = self.clients().get(proxy) {
-            return Ok(client.clone());
+    pub(crate) fn route(&self, proxy: &ProxyServer) -> Result<Route, rustls::Error> {
+        if let Some(route) = self.routes().get(proxy) {
+            return Ok(route.clone());
         }
         let connector = Connector::new(proxy.clone(), self.resolver.clone(), self.tls()?);
         // Redirects, cookies and decompression are the pipeline's business;
@@ -54,8 +62,8 @@ impl NetStack {
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(90))
-            .build(connector);
-        Ok(self.clients().entry(proxy.clone()).or_insert(client).clone())
+            .build(connector.clone());
+        Ok(self.routes().entry(proxy.clone()).or_insert(Route { client, connector }).clone())
     }
 
     fn tls(&self) -> Result<TlsConnector, rustls::Error> {
@@ -68,11 +76,15 @@ impl NetStack {
         Ok(tls)
     }
 
-    /// Drops every pooled connection: requests after this open new ones.
+    /// Drops every pooled connection and every warm one: requests after
+    /// this open new ones.
     /// Requests in flight keep the connections they have.
     pub(crate) fn close_all_connections(&self) {
         // The clients (and their pools) are dropped outside the lock.
-        let _old = std::mem::take(&mut *self.clients());
+        let old = std::mem::take(&mut *self.routes());
+        for route in old.values() {
+            route.connector.close_warm();
+        }
     }
 
     pub(crate) fn emulation(&self) -> Option<Emulation> {
@@ -84,8 +96,8 @@ impl NetStack {
             conditions.map(Emulation::new);
     }
 
-    fn clients(&self) -> MutexGuard<'_, HashMap<ProxyServer, HttpClient>> {
+    fn routes(&self) -> MutexGuard<'_, HashMap<ProxyServer, Route>> {
         // The map only caches clients; a panic can't leave it inconsistent.
-        self.clients.lock().unwrap_or_else(PoisonError::into_inner)
+        self.routes.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

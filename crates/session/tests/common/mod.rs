@@ -251,6 +251,8 @@ async fn socks_session(
 pub struct HttpProxy {
     pub addr: SocketAddr,
     pub lines: Arc<Mutex<Vec<String>>>,
+    /// Connections accepted.
+    pub accepted: Arc<AtomicUsize>,
 }
 
 impl HttpProxy {
@@ -258,16 +260,18 @@ impl HttpProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let lines = Arc::new(Mutex::new(Vec::new()));
-        let l = lines.clone();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let (l, a) = (lines.clone(), accepted.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                a.fetch_add(1, Ordering::SeqCst);
                 let l = l.clone();
                 tokio::spawn(async move {
                     let _ = proxy_session(stream, l).await;
                 });
             }
         });
-        Self { addr, lines }
+        Self { addr, lines, accepted }
     }
 }
 

@@ -13,6 +13,7 @@ mod proxy;
 mod stream;
 mod tcp;
 pub(crate) mod tls;
+mod warm;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,6 +34,8 @@ use crate::fetch::stack::CONNECT_TIMEOUT;
 use proxy::HandshakeError;
 use stream::Stream;
 use tcp::TcpFailure;
+pub(crate) use warm::MAX_SOCKETS_PER_GROUP;
+use warm::WarmSockets;
 
 /// Where a connection goes: scheme, host and port of the request URI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,6 +47,7 @@ pub(crate) struct Target {
 }
 
 impl Target {
+    /// The target of a request URI.
     pub(crate) fn from_uri(uri: &Uri) -> Result<Self, ConnectError> {
         let https = match uri.scheme_str() {
             Some("https") => true,
@@ -57,6 +61,18 @@ impl Target {
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         Ok(Self { https, host: host.to_owned(), port })
     }
+
+    /// The target of a URL (`http:` or `https:` with a host), as a request
+    /// to it would connect.
+    pub(crate) fn from_url(url: &url::Url) -> Option<Self> {
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            _ => return None,
+        };
+        let host = url.host_str().filter(|h| !h.is_empty())?;
+        Some(Self { https, host: host.to_owned(), port: url.port_or_known_default()? })
+    }
 }
 
 /// Opens connections through one proxy entry. Cheap to clone.
@@ -69,11 +85,31 @@ struct Shared {
     proxy: ProxyServer,
     resolver: HostResolver,
     tls: TlsConnector,
+    /// Sockets opened by `preconnect`, handed out before new ones.
+    warm: Arc<WarmSockets>,
 }
 
 impl Connector {
     pub(crate) fn new(proxy: ProxyServer, resolver: HostResolver, tls: TlsConnector) -> Self {
-        Self { shared: Arc::new(Shared { proxy, resolver, tls }) }
+        let warm = Arc::default();
+        Self { shared: Arc::new(Shared { proxy, resolver, tls, warm }) }
+    }
+
+    fn warm(&self) -> &Arc<WarmSockets> {
+        &self.shared.warm
+    }
+
+    /// Opens connections to `target` ahead of requests, in the background,
+    /// so `target` has `wanted` of them (at most six); see warm.rs.
+    ///
+    /// Must run inside a Tokio runtime.
+    pub(crate) fn preconnect(&self, target: &Target, wanted: usize) {
+        warm::preconnect(self, target, wanted);
+    }
+
+    /// Closes the connections `preconnect` opened that no request used.
+    pub(crate) fn close_warm(&self) {
+        self.shared.warm.clear();
     }
 
     /// Opens a new connection to `target`, every stage within
@@ -214,6 +250,9 @@ impl tower_service::Service<Uri> for Connector {
         let connector = self.clone();
         Box::pin(async move {
             let target = Target::from_uri(&uri)?;
+            if let Some(conn) = connector.shared.warm.take(&target) {
+                return Ok(conn);
+            }
             connector.dial(&target).await
         })
     }

@@ -4,7 +4,7 @@
 
 use std::io;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::TokioIo;
@@ -19,6 +19,32 @@ pub(crate) enum Stream {
     Tcp(TcpStream),
     /// TLS over another stream.
     Tls(Box<TlsStream<Self>>),
+}
+
+impl Stream {
+    /// The TCP socket at the bottom.
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Self::Tcp(tcp) => tcp,
+            Self::Tls(tls) => tls.get_ref().0.tcp(),
+        }
+    }
+
+    /// Whether the connection still looks usable while nothing is expected
+    /// from the peer: not closed, not reset, and (for plain TCP) no bytes
+    /// waiting. Chromium checks an idle socket the same way before handing
+    /// it out (`IsConnectedAndIdle`). Under TLS the peer may legitimately
+    /// have sent records (session tickets), so only closure counts there.
+    pub(crate) fn is_usable(&self) -> bool {
+        let mut buf = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut buf);
+        let mut cx = Context::from_waker(Waker::noop());
+        match self.tcp().poll_peek(&mut cx, &mut buf) {
+            Poll::Pending => true,
+            Poll::Ready(Ok(0) | Err(_)) => false,
+            Poll::Ready(Ok(_)) => matches!(self, Self::Tls(_)),
+        }
+    }
 }
 
 impl AsyncRead for Stream {
@@ -91,6 +117,11 @@ pub(crate) struct Conn {
 impl Conn {
     pub(crate) fn new(stream: Stream, forward_proxy: bool) -> Self {
         Self { io: TokioIo::new(stream), forward_proxy }
+    }
+
+    /// See [`Stream::is_usable`].
+    pub(crate) fn is_usable(&self) -> bool {
+        self.io.inner().is_usable()
     }
 }
 
