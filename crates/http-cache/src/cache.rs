@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use tokio::sync::{Notify, OwnedMutexGuard};
@@ -83,6 +83,9 @@ pub(crate) struct Inner {
     pub(crate) lock_timeout: Duration,
     /// Store operations that failed on requests the network answered.
     store_failures: AtomicU64,
+    /// Bumped by every clear: a body whose request went out before it is not
+    /// committed after it (checked under the read lock, across the commit).
+    pub(crate) generation: RwLock<u64>,
     writers: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
     /// Keys whose storable body is being read from the network right now.
     pub(crate) in_flight: Mutex<HashMap<String, Arc<Flight>>>,
@@ -300,6 +303,7 @@ impl Builder {
                 background_done: Notify::new(),
                 lock_timeout: self.lock_timeout,
                 store_failures: AtomicU64::new(0),
+                generation: RwLock::new(0),
                 writers: Mutex::default(),
                 in_flight: Mutex::default(),
             }),
@@ -338,10 +342,13 @@ impl HttpCache {
     }
 
     /// Empties the cache. On disk the body directory is renamed away and deleted in
-    /// the background, as Chromium does, so this returns quickly.
+    /// the background, as Chromium does, so this returns quickly. Responses
+    /// still being fetched are not stored afterwards.
     ///
     /// Electron: `ses.clearCache()`.
     pub async fn clear(&self) -> Result<(), Error> {
+        let mut generation = self.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
+        *generation += 1;
         self.inner.store.clear()
     }
 
@@ -353,8 +360,19 @@ impl HttpCache {
     /// mapping `clearStorageData` for an origin onto this does more than Chromium.
     /// Entries stored under an [`IsolationKey`](crate::IsolationKey) go by their
     /// URL's origin too.
+    ///
+    /// Responses still being fetched when the cache is cleared (streamed
+    /// bodies, `stale-while-revalidate` refreshes) are not stored afterwards;
+    /// a `clear_origin` keeps those of every origin out, not only its own.
     pub async fn clear_origin(&self, origin: &url::Origin) -> Result<(), Error> {
+        let mut generation = self.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
+        *generation += 1;
         self.inner.store.remove_origin(origin)
+    }
+
+    /// The current clear generation (see [`Inner::generation`]).
+    pub(crate) fn generation(&self) -> u64 {
+        *self.inner.generation.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Waits until the cache has no background work left: no

@@ -1,6 +1,6 @@
 //! The request flow of a private cache (RFC 9111 with Fetch's cache modes).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -134,6 +134,22 @@ fn host_as_is(host: &str) -> bool {
     labels_ok && last_ok
 }
 
+/// When a request went to the network: its time, for the record's age, and
+/// the cache's generation then, so that what it brings is not stored when
+/// the cache was cleared meanwhile.
+#[derive(Clone, Copy)]
+struct Sent {
+    at: std::time::SystemTime,
+    generation: u64,
+}
+
+impl HttpCache {
+    /// Now, as a request goes to the network.
+    fn sent(&self) -> Sent {
+        Sent { at: self.inner.clock.now(), generation: self.generation() }
+    }
+}
+
 /// A copy of the request (bodies of cacheable requests are small or empty).
 fn copy_request(request: &Request<Bytes>) -> Request<Bytes> {
     let mut copy = Request::new(request.body().clone());
@@ -221,8 +237,7 @@ impl HttpCache {
             if mode == CacheMode::OnlyIfCached || directive_only_if_cached {
                 return Err(Error::OnlyIfCachedMiss { url });
             }
-            let sent_at = self.inner.clock.now();
-            return self.miss(&key, request, &*upstream, sent_at).await;
+            return self.miss(&key, request, &*upstream, self.sent()).await;
         };
         let now = self.inner.clock.now();
         let headers = served_headers(&variant.judged, now);
@@ -285,7 +300,7 @@ impl HttpCache {
         key: &str,
         request: Request<Bytes>,
         upstream: &U,
-        sent_at: std::time::SystemTime,
+        sent: Sent,
     ) -> Result<Response<Body>, Error> {
         // A GET with its own `no-store` can have nothing stored (nor update a
         // stored GET, as a HEAD can): it goes out as it is, not copied.
@@ -297,7 +312,7 @@ impl HttpCache {
             return Ok(tagged(response, CacheStatus::Miss));
         }
         let response = send(upstream, copy_request(&request)).await?;
-        self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+        self.store_response(key, &request, response, sent, CacheStatus::Miss).await
     }
 
     /// Serves a stored variant; if its body file vanished between lookup and open
@@ -319,9 +334,8 @@ impl HttpCache {
                 if mode == CacheMode::OnlyIfCached {
                     return Err(Error::OnlyIfCachedMiss { url: request.uri().to_string() });
                 }
-                let sent_at = self.inner.clock.now();
                 // Boxed: a hit's future need not carry a network exchange.
-                Box::pin(self.miss(key, request, &*upstream, sent_at)).await
+                Box::pin(self.miss(key, request, &*upstream, self.sent())).await
             }
             other => other,
         }
@@ -397,7 +411,7 @@ impl HttpCache {
     ) -> Result<Response<Body>, Error> {
         let mut conditional = copy_request(&request);
         add_validators(&variant.judged.record.headers, conditional.headers_mut());
-        let sent_at = self.inner.clock.now();
+        let sent = self.sent();
         let response = match upstream.send(conditional).await {
             Ok(response) => response,
             Err(error) => {
@@ -415,7 +429,7 @@ impl HttpCache {
             let old = &variant.judged.record;
             if !not_modified_applies(&old.headers, response.headers()) {
                 // The 304 speaks of another representation: ask again, unconditionally.
-                return self.miss(key, request, &*upstream, sent_at).await;
+                return self.miss(key, request, &*upstream, sent).await;
             }
             let mut record = old.clone();
             record.headers = merge_not_modified(
@@ -423,7 +437,7 @@ impl HttpCache {
                 &dated(response.headers(), now),
                 self.inner.options,
             );
-            record.request_time = sent_at;
+            record.request_time = sent.at;
             record.response_time = now;
             // A key held past the cache lock timeout, or a failing store,
             // keeps its old headers; the merged response is served all the same.
@@ -449,8 +463,7 @@ impl HttpCache {
                 // cleared meanwhile): a 304 cannot be served without it, so ask
                 // again without validators.
                 Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                    let sent_at = self.inner.clock.now();
-                    self.miss(key, request, &*upstream, sent_at).await
+                    self.miss(key, request, &*upstream, self.sent()).await
                 }
                 other => other,
             };
@@ -462,7 +475,7 @@ impl HttpCache {
             let headers = served_headers(&variant.judged, now);
             return serve(&variant, &request, headers, CacheStatus::StaleIfError);
         }
-        self.store_response(key, &request, response, sent_at, CacheStatus::Miss).await
+        self.store_response(key, &request, response, sent, CacheStatus::Miss).await
     }
 
     /// Stores a network response when the rules allow, reading its body into the
@@ -472,7 +485,7 @@ impl HttpCache {
         key: &str,
         request: &Request<Bytes>,
         response: Response<Body>,
-        sent_at: std::time::SystemTime,
+        sent: Sent,
         status: CacheStatus,
     ) -> Result<Response<Body>, Error> {
         let (head, body) = response.into_parts();
@@ -484,7 +497,7 @@ impl HttpCache {
                 key,
                 request.headers(),
                 &head.headers,
-                sent_at,
+                sent.at,
                 received,
             ))
             .await
@@ -510,13 +523,13 @@ impl HttpCache {
         // record and the policy are built only for those that may be stored.
         let may = may_store(request.method(), request.headers(), &head, self.inner.options);
         debug_assert!(
-            may || !self.storable(request, &head, sent_at, received).1,
+            may || !self.storable(request, &head, sent.at, received).1,
             "the pre-check refused a storable response: {head:?}"
         );
         if !may || declared.is_some_and(|len| len > max) {
             return Ok(tagged(Response::from_parts(head, body), status));
         }
-        Box::pin(self.store_body(key, request, head, body, (sent_at, received), declared, status))
+        Box::pin(self.store_body(key, request, head, body, (sent, received), declared, status))
             .await
     }
 
@@ -551,11 +564,11 @@ impl HttpCache {
         request: &Request<Bytes>,
         head: http::response::Parts,
         body: Body,
-        (sent_at, received): (std::time::SystemTime, std::time::SystemTime),
+        (sent, received): (Sent, std::time::SystemTime),
         declared: Option<u64>,
         status: CacheStatus,
     ) -> Result<Response<Body>, Error> {
-        let (record, storable) = self.storable(request, &head, sent_at, received);
+        let (record, storable) = self.storable(request, &head, sent.at, received);
         if !storable {
             return Ok(tagged(Response::from_parts(head, body), status));
         }
@@ -583,6 +596,7 @@ impl HttpCache {
                 sink,
                 declared,
                 max,
+                generation: sent.generation,
                 flight: crate::cache::FlightGuard::start(self, key),
             };
             let mut response = Response::new(crate::tee::tee(&runtime, body, pending));
@@ -592,6 +606,7 @@ impl HttpCache {
         }
         // A range is answered from the whole stored body (see `serve`), so it is
         // read into the store first; so is any body without a runtime to pump it.
+        let record = (record, sent.generation);
         Box::pin(self.store_whole(key, request, head, body, record, declared, status)).await
     }
 }
@@ -630,21 +645,30 @@ impl HttpCache {
         Ok(first)
     }
 
-    /// Finishes the body and commits the variant. A store that syncs files does it
-    /// on tokio's blocking pool (as Chromium does its cache I/O off the network
-    /// thread), so a slow fsync never stalls other requests.
+    /// Finishes the body and commits the variant, unless the cache was cleared
+    /// since `generation` (then `None`: a response fetched before a clear is
+    /// not stored after it). A store that syncs files does it on tokio's
+    /// blocking pool (as Chromium does its cache I/O off the network thread),
+    /// so a slow fsync never stalls other requests.
     pub(crate) async fn publish(
         &self,
         key: &str,
         record: crate::record::StoredResponse,
         request: &HeaderMap,
         sink: Box<dyn crate::store::BodySink>,
-    ) -> Result<Arc<Variant>, Error> {
+        generation: u64,
+    ) -> Result<Option<Arc<Variant>>, Error> {
         let cache = self.clone();
         let (key, request) = (key.to_owned(), request.clone());
         let work = move || {
             let output = sink.finish()?;
-            cache.inner.store.commit(&key, record, &request, output)
+            // Held across the commit: a clear waits for it, or it sees the clear.
+            let current = cache.inner.generation.read().unwrap_or_else(PoisonError::into_inner);
+            if *current != generation {
+                output.discard();
+                return Ok(None);
+            }
+            cache.inner.store.commit(&key, record, &request, output).map(Some)
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) if self.inner.store.syncs_files() => runtime

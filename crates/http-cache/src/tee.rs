@@ -29,6 +29,9 @@ pub(crate) struct Pending {
     pub sink: Box<dyn BodySink>,
     pub declared: Option<u64>,
     pub max: u64,
+    /// The cache's generation when the request went out: a clear since then
+    /// keeps this body out of the store.
+    pub generation: u64,
     /// Holds later requests for the key until this body is settled.
     pub flight: crate::cache::FlightGuard,
 }
@@ -250,10 +253,10 @@ async fn commit(p: Pending) {
     if p.declared.is_some_and(|declared| declared != p.sink.len()) {
         return;
     }
-    let Pending { cache, key, mut record, request, sink, flight, .. } = p;
+    let Pending { cache, key, mut record, request, sink, flight, generation, .. } = p;
     record.body_len = sink.len();
     if let Some(_writer) = cache.writer(&key).await
-        && let Err(error) = cache.publish(&key, record, &request, sink).await
+        && let Err(error) = cache.publish(&key, record, &request, sink, generation).await
     {
         cache.store_failed(&error);
     }

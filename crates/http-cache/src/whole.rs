@@ -57,7 +57,7 @@ impl HttpCache {
         request: &Request<Bytes>,
         head: http::response::Parts,
         mut body: Body,
-        mut record: StoredResponse,
+        (mut record, generation): (StoredResponse, u64),
         declared: Option<u64>,
         status: CacheStatus,
     ) -> Result<Response<Body>, Error> {
@@ -106,13 +106,18 @@ impl HttpCache {
         // ones, since the body is now whole), without an Age of our own; fields a
         // qualified `no-cache` names are kept here, only the stored copy lacks them.
         let headers = to_map(&without_hop_by_hop(&head.headers));
-        let published = self.publish(key, record.clone(), request.headers(), sink).await;
+        let published =
+            self.publish(key, record.clone(), request.headers(), sink, generation).await;
         drop(writer);
         let variant = match published {
-            Ok(variant) => variant,
-            Err(error) => {
-                // Answered from what was read, as the stored copy would have been.
-                self.store_failed(&error);
+            Ok(Some(variant)) => variant,
+            // Not stored (the cache was cleared meanwhile, or the store
+            // failed): answered from what was read, as the stored copy would
+            // have been.
+            failed => {
+                if let Err(error) = failed {
+                    self.store_failed(&error);
+                }
                 std::sync::Arc::new(Variant {
                     judged: Judged::new(record, self.inner.options),
                     body: BodyRef::Inline(read.into_bytes()),

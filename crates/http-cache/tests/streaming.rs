@@ -219,3 +219,31 @@ fn origin_calls(calls: &mut Calls) -> usize {
     }
     n
 }
+
+/// A clear while a body is still being stored wins: the body reaches its
+/// client whole, but the entry fetched before the clear is not committed
+/// after it (nor after a `clear_origin`).
+#[tokio::test]
+async fn a_body_being_stored_during_a_clear_is_not_committed_after_it() {
+    let cache = HttpCache::in_memory(1 << 20);
+    for by_origin in [false, true] {
+        let (origin, mut calls) = origin(Some(10));
+        let response = cache.fetch(get(), origin.clone()).await.unwrap();
+        let body_tx = calls.recv().await.unwrap();
+        body_tx.send(data("first")).await.unwrap();
+        let mut body = response.into_body();
+        assert_eq!(body.frame().await.unwrap().unwrap().into_data().unwrap(), "first");
+        if by_origin {
+            let url = url::Url::parse(URL).unwrap();
+            cache.clear_origin(&url.origin()).await.unwrap();
+        } else {
+            cache.clear().await.unwrap();
+        }
+        body_tx.send(data("-last")).await.unwrap();
+        drop(body_tx);
+        assert_eq!(body.collect().await.unwrap().to_bytes(), "-last");
+        cache.background_idle().await;
+        assert_eq!(cache.size(), 0, "cleared by origin: {by_origin}");
+        assert_eq!(status_of(&cache, &origin).await, Some(CacheStatus::Miss));
+    }
+}

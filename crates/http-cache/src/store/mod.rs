@@ -45,6 +45,16 @@ pub(crate) enum SinkOutput {
     },
 }
 
+impl SinkOutput {
+    /// Drops a finished body that will not be committed (its temporary file
+    /// with it).
+    pub(crate) fn discard(self) {
+        if let Self::Blob { tmp, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
 /// Receives a body as it arrives from the network, before anything is visible.
 pub(crate) trait BodySink: Send {
     fn write(&mut self, chunk: &[u8]) -> Result<(), Error>;
