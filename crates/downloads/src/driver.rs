@@ -44,6 +44,9 @@ enum End {
 enum Signal {
     Resume,
     Cancel,
+    /// Nobody can resume the item any more: the manager's last handle and
+    /// every item handle are gone (see `ManagerInner::closed`).
+    Closed,
 }
 
 pub(crate) type Ctl = watch::Receiver<Control>;
@@ -64,10 +67,12 @@ pub(crate) async fn drive(
     loop {
         if waiting {
             item.parked.send_replace(true);
-            let signal = wait_user(&mut ctl, &mut seen_resume).await;
+            let signal = wait_user(&mut ctl, &item, &mgr, &mut seen_resume).await;
             item.parked.send_replace(false);
             match signal {
                 Signal::Cancel => return cancel_now(&item, &mgr),
+                // Left as it is, record included: nothing to undo.
+                Signal::Closed => return,
                 Signal::Resume => item.lock().auto_attempts = 0,
             }
         }
@@ -210,7 +215,10 @@ fn jitter_source() -> impl FnMut() -> u64 {
     }
 }
 
-async fn wait_user(ctl: &mut Ctl, seen: &mut u64) -> Signal {
+async fn wait_user(ctl: &mut Ctl, item: &ItemInner, mgr: &ManagerInner, seen: &mut u64) -> Signal {
+    // Both senders live in what this task holds: `changed` never fails.
+    let mut closed = mgr.closed.subscribe();
+    let mut handles = item.handles.subscribe();
     loop {
         let c = *ctl.borrow_and_update();
         if c.cancelled {
@@ -220,8 +228,15 @@ async fn wait_user(ctl: &mut Ctl, seen: &mut u64) -> Signal {
             *seen = c.resume_seq;
             return Signal::Resume;
         }
-        if ctl.changed().await.is_err() {
-            return Signal::Cancel;
+        if *closed.borrow_and_update() && *handles.borrow_and_update() == 0 {
+            return Signal::Closed;
+        }
+        tokio::select! {
+            changed = ctl.changed() => if changed.is_err() {
+                return Signal::Cancel;
+            },
+            _ = closed.changed() => {}
+            _ = handles.changed() => {}
         }
     }
 }
@@ -352,7 +367,7 @@ fn resolve_target(item: &Arc<ItemInner>, mgr: &Arc<ManagerInner>) -> Result<bool
     if discard {
         return Ok(true);
     }
-    let handle = DownloadItem { inner: item.clone() };
+    let handle = DownloadItem::handle(item.clone());
     let _ = mgr.events.send(crate::event::DownloadEvent::Created(handle.clone()));
     let decision = mgr.handler().map_or(WillDownload::Continue, |h| h(&handle));
     let chosen = match decision {

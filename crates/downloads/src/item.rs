@@ -127,6 +127,10 @@ pub(crate) struct ItemInner {
     /// True while the driver waits for the user (paused with its bytes synced,
     /// or interrupted), so nothing it holds is unrecorded.
     pub(crate) parked: watch::Sender<bool>,
+    /// How many [`DownloadItem`] handles exist. The manager's list keeps
+    /// the inner state, not a handle: with no handle and the manager
+    /// closed, nobody can resume a parked item, and its task ends.
+    pub(crate) handles: watch::Sender<usize>,
     pub(crate) events: broadcast::Sender<DownloadEvent>,
     pub(crate) manager_events: broadcast::Sender<DownloadEvent>,
     pub(crate) store: Option<Arc<dyn RecordStore>>,
@@ -266,9 +270,35 @@ fn unix_seconds(t: SystemTime) -> f64 {
 }
 
 /// One download (Electron: `DownloadItem`). Clones share the same download.
-#[derive(Clone, Debug)]
+///
+/// A handle keeps the download resumable after its [`DownloadManager`]
+/// is dropped: an item waiting for [`Self::resume`] keeps its task while a
+/// handle or the manager exists, and only then.
+///
+/// [`DownloadManager`]: crate::DownloadManager
+#[derive(Debug)]
 pub struct DownloadItem {
     pub(crate) inner: Arc<ItemInner>,
+}
+
+impl DownloadItem {
+    /// A new handle on `inner`, counted in [`ItemInner::handles`].
+    pub(crate) fn handle(inner: Arc<ItemInner>) -> Self {
+        inner.handles.send_modify(|n| *n += 1);
+        Self { inner }
+    }
+}
+
+impl Clone for DownloadItem {
+    fn clone(&self) -> Self {
+        Self::handle(self.inner.clone())
+    }
+}
+
+impl Drop for DownloadItem {
+    fn drop(&mut self) {
+        self.inner.handles.send_modify(|n| *n = n.saturating_sub(1));
+    }
 }
 
 impl DownloadItem {

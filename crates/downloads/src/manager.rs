@@ -102,7 +102,8 @@ pub(crate) struct ManagerInner {
     pub(crate) transport: Arc<dyn DynTransport>,
     pub(crate) config: ManagerConfig,
     pub(crate) store: Option<Arc<dyn RecordStore>>,
-    items: Mutex<BTreeMap<u64, DownloadItem>>,
+    /// The items' state, not handles (see [`ItemInner::handles`]).
+    items: Mutex<BTreeMap<u64, Arc<ItemInner>>>,
     next_id: AtomicU64,
     pub(crate) events: broadcast::Sender<DownloadEvent>,
     pub(crate) reserved: Mutex<HashSet<PathBuf>>,
@@ -110,6 +111,12 @@ pub(crate) struct ManagerInner {
     handler: Mutex<Option<WillDownloadHandler>>,
     download_dir: Mutex<PathBuf>,
     runtime: tokio::runtime::Handle,
+    /// Set once the last [`DownloadManager`] handle is gone: a task waiting
+    /// for the user's `resume()` then ends when its item has no handle
+    /// either, since no one is left who could call it. The item keeps its
+    /// state and record, so a later [`DownloadManager::restore`] brings it
+    /// back.
+    pub(crate) closed: watch::Sender<bool>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -140,9 +147,27 @@ impl ManagerInner {
 
 /// Starts, lists and restores downloads (Electron: the session's download side).
 /// Cloning shares the manager.
+///
+/// Once the last handle is dropped, an item that waits for
+/// [`DownloadItem::resume`] (restored or interrupted) and has no
+/// [`DownloadItem`] handle left ends its task: nobody could resume it.
+/// Chromium's download manager lets its items go when it shuts down too.
+/// Their records stay, for [`Self::restore`] in a later manager.
 #[derive(Clone)]
 pub struct DownloadManager {
     inner: Arc<ManagerInner>,
+    /// Counts the handles: the tasks hold `inner` too, so its drop can't
+    /// tell when the last handle went.
+    _handles: Arc<Handles>,
+}
+
+/// Closes the manager when the last [`DownloadManager`] handle is dropped.
+struct Handles(Arc<ManagerInner>);
+
+impl Drop for Handles {
+    fn drop(&mut self) {
+        self.0.closed.send_replace(true);
+    }
 }
 
 impl std::fmt::Debug for DownloadManager {
@@ -188,21 +213,21 @@ impl DownloadManager {
             None => 1,
         };
         let (events, _) = broadcast::channel(1024);
-        Ok(Self {
-            inner: Arc::new(ManagerInner {
-                transport,
-                limiter: RateLimiter::new(config.rate_limit),
-                download_dir: Mutex::new(config.download_dir.clone()),
-                config,
-                store,
-                items: Mutex::new(BTreeMap::new()),
-                next_id: AtomicU64::new(first_id),
-                events,
-                reserved: Mutex::new(HashSet::new()),
-                handler: Mutex::new(None),
-                runtime,
-            }),
-        })
+        let inner = Arc::new(ManagerInner {
+            transport,
+            limiter: RateLimiter::new(config.rate_limit),
+            download_dir: Mutex::new(config.download_dir.clone()),
+            config,
+            store,
+            items: Mutex::new(BTreeMap::new()),
+            next_id: AtomicU64::new(first_id),
+            events,
+            reserved: Mutex::new(HashSet::new()),
+            handler: Mutex::new(None),
+            runtime,
+            closed: watch::Sender::new(false),
+        });
+        Ok(Self { _handles: Arc::new(Handles(inner.clone())), inner })
     }
 
     /// Starts a download (Electron: `ses.downloadURL(url, { headers })`).
@@ -238,25 +263,24 @@ impl DownloadManager {
     fn item_with_id(&self, id: u64, data: ItemData, rate_limit: Option<u64>) -> DownloadItem {
         let (events, _) = broadcast::channel(256);
         let done = data.done.then(|| data.state.external());
-        let item = DownloadItem {
-            inner: Arc::new(ItemInner {
-                id,
-                data: Mutex::new(data),
-                received: AtomicU64::new(0),
-                speed: AtomicU64::new(0),
-                control: watch::Sender::new(Control::default()),
-                done: watch::Sender::new(done),
-                parked: watch::Sender::new(false),
-                events,
-                manager_events: self.inner.events.clone(),
-                store: self.inner.store.clone(),
-                record_lock: Mutex::new(()),
-                limiter: RateLimiter::new(rate_limit),
-                partial_suffix: self.inner.config.partial_suffix.clone(),
-            }),
-        };
-        lock(&self.inner.items).insert(id, item.clone());
-        item
+        let inner = Arc::new(ItemInner {
+            id,
+            data: Mutex::new(data),
+            received: AtomicU64::new(0),
+            speed: AtomicU64::new(0),
+            control: watch::Sender::new(Control::default()),
+            done: watch::Sender::new(done),
+            parked: watch::Sender::new(false),
+            handles: watch::Sender::new(0),
+            events,
+            manager_events: self.inner.events.clone(),
+            store: self.inner.store.clone(),
+            record_lock: Mutex::new(()),
+            limiter: RateLimiter::new(rate_limit),
+            partial_suffix: self.inner.config.partial_suffix.clone(),
+        });
+        lock(&self.inner.items).insert(id, inner.clone());
+        DownloadItem::handle(inner)
     }
 
     fn spawn(&self, item: &DownloadItem, wait_for_resume: bool) {
@@ -268,13 +292,13 @@ impl DownloadManager {
     /// Every item this manager knows, in id order.
     #[must_use]
     pub fn items(&self) -> Vec<DownloadItem> {
-        lock(&self.inner.items).values().cloned().collect()
+        lock(&self.inner.items).values().map(|inner| DownloadItem::handle(inner.clone())).collect()
     }
 
     /// The item with this id.
     #[must_use]
     pub fn item(&self, id: u64) -> Option<DownloadItem> {
-        lock(&self.inner.items).get(&id).cloned()
+        lock(&self.inner.items).get(&id).map(|inner| DownloadItem::handle(inner.clone()))
     }
 
     /// Forgets a done item and deletes its record; `false` if there is no such
@@ -285,7 +309,7 @@ impl DownloadManager {
     pub fn remove(&self, id: u64) -> Result<bool, Error> {
         let mut items = lock(&self.inner.items);
         match items.get(&id) {
-            Some(item) if item.is_done() => {
+            Some(item) if item.lock().done => {
                 items.remove(&id);
                 drop(items);
                 if let Some(store) = &self.inner.store {

@@ -410,3 +410,58 @@ async fn a_total_the_bytes_exceed_is_forgotten() {
     // Forgotten when exceeded, then set to what arrived once all data is saved.
     assert_eq!(item.total_bytes(), Some(200_000));
 }
+
+/// A restored item waits for `resume()` on a task; once the manager's last
+/// handle and the item's last handle are dropped nobody can resume it, and
+/// the task ends (before, it held the manager, and with it the record store,
+/// for the life of the runtime).
+/// The record stays as it was, for a later restore.
+#[tokio::test]
+async fn a_parked_task_ends_with_the_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let parked = DownloadRecord {
+        id: 3,
+        url_chain: vec!["http://127.0.0.1:9/never".to_owned()],
+        headers: Vec::new(),
+        target_path: dir.path().join("never"),
+        partial_path: dir.path().join("never.part"),
+        mime_type: String::new(),
+        content_disposition: None,
+        etag: None,
+        last_modified: None,
+        total_bytes: None,
+        committed_offset: 0,
+        fingerprint: None,
+        expected_sha256: None,
+        state: RecordState::Interrupted,
+        reason: Some(InterruptReason::NetworkFailed.code()),
+        auto_attempts: 0,
+        start_time: 1_700_000_000.0,
+        end_time: 0.0,
+    };
+    store.put(&parked).unwrap();
+    let m = DownloadManager::with_store(HyperTransport, config(dir.path()), store.clone()).unwrap();
+    let restored = m.restore().unwrap();
+    assert_eq!(restored.len(), 1);
+    assert!(restored[0].can_resume());
+    // A clone of the manager, then an item handle, can still resume it:
+    // the task goes on (it holds the store).
+    let clone = m.clone();
+    let mut restored = restored;
+    let item = restored.pop().unwrap();
+    drop((m, restored));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(Arc::strong_count(&store) > 1);
+    drop(clone);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(Arc::strong_count(&store) > 1);
+    assert!(item.can_resume());
+
+    drop(item);
+    until(|| Arc::strong_count(&store) == 1).await;
+    let records = store.load().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].state, RecordState::Interrupted);
+    assert_eq!(records[0].interrupt_reason(), Some(InterruptReason::NetworkFailed));
+}
