@@ -118,11 +118,16 @@ impl Session {
             store.as_record_store(),
         )?;
         manager.set_will_download_handler(slot.handler.clone());
-        let restored = manager.restore();
-        // Keep the store either way: a failed restore must not leave a tree
-        // open that the slot would never close.
+        if let Err(error) = manager.restore() {
+            // Nothing is kept on error, and the store this attempt opened is
+            // closed now: a task of the failed manager must not hold the
+            // partition's tree open beside the store of the next attempt.
+            if let SessionStore::Partition(store) = &store {
+                store.close();
+            }
+            return Err(error.into());
+        }
         slot.store = Some(store);
-        restored?;
         slot.manager = Some(manager.clone());
         Ok(manager)
     }
