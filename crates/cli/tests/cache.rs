@@ -6,43 +6,27 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
-use std::time::Duration;
 
-use common::{code, run, stderr, stdout};
+use common::{code, loopback, run, stderr, stdout};
 
 /// A loopback origin answering every request with a cacheable body naming
 /// the request's number; returns its base URL and the request count.
 fn origin() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
     let counter = count.clone();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim_end().is_empty() {
-                    break;
-                }
-            }
-            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            let body = format!("response {n}");
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
+    let addr = loopback(move |_, stream| {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let body = format!("response {n}");
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
     });
-    (base, count)
+    (format!("http://{addr}"), count)
 }
 
 fn size(data: &std::path::Path, partition: &str) -> u64 {

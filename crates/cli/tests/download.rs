@@ -8,13 +8,13 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use common::{assert_error, code, run, stderr, stdout};
+use common::{Request, assert_error, code, loopback, run, stderr, stdout};
 
 /// `/file.bin`: done well within a second.
 const TOTAL: usize = 100_000;
@@ -40,35 +40,14 @@ struct State {
 /// A loopback origin: `/file.bin` and `/big.bin` with a strong ETag and
 /// range support.
 fn origin() -> (String, Arc<State>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let state = Arc::new(State::default());
     let shared = state.clone();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let state = shared.clone();
-            thread::spawn(move || serve(stream, &state));
-        }
-    });
-    (base, state)
+    let addr = loopback(move |request, stream| answer(request, stream, &shared));
+    (format!("http://{addr}"), state)
 }
 
-fn serve(mut stream: TcpStream, state: &State) {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut head = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end().to_owned();
-        if line.is_empty() {
-            break;
-        }
-        head.push(line);
-    }
+fn answer(request: Request, stream: &mut TcpStream, state: &State) {
+    let head = request.head;
     let total = if head.first().is_some_and(|l| l.contains("/big.bin")) { BIG } else { TOTAL };
     let range = head.iter().find_map(|l| {
         l.to_ascii_lowercase()

@@ -6,63 +6,31 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
 
-use common::{assert_error, code, run, stderr, stdout};
+use common::{Request, assert_error, code, loopback, run, stderr, stdout};
 
 /// A request as the origin read it: the request line and the headers.
 type Seen = Arc<Mutex<Vec<Vec<String>>>>;
 
-/// A loopback origin on a thread: `/set` sets a session cookie, `/redirect`
-/// redirects to `/echo`, `/echo` answers with the request head, `/gzip`
-/// sends a gzip-encoded body. One request per connection.
+/// A loopback origin: `/set` sets a session cookie, `/redirect` redirects
+/// to `/echo`, `/echo` answers with the request head, `/gzip` sends a
+/// gzip-encoded body, `/swr` a stale-while-revalidate one counting its
+/// requests, `/truncated` a body cut short. One request per connection.
 fn origin() -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let seen: Seen = Arc::default();
     let record = seen.clone();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let record = record.clone();
-            thread::spawn(move || serve(stream, &record));
-        }
-    });
-    (base, seen)
+    let addr = loopback(move |request, stream| answer(&request, stream, &record));
+    (format!("http://{addr}"), seen)
 }
 
-fn serve(mut stream: TcpStream, seen: &Seen) {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut head = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end().to_owned();
-        if line.is_empty() {
-            break;
-        }
-        head.push(line);
-    }
-    let length = head
-        .iter()
-        .find_map(|l| {
-            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
-        })
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    head.push(format!("body={}", String::from_utf8_lossy(&body)));
+fn answer(request: &Request, stream: &mut TcpStream, seen: &Seen) {
+    let mut head = request.head.clone();
+    head.push(format!("body={}", String::from_utf8_lossy(&request.body)));
     seen.lock().unwrap().push(head.clone());
-    let path = head[0].split(' ').nth(1).unwrap_or("/").to_owned();
-    let (status, extra, body): (&str, &str, Vec<u8>) = match path.as_str() {
+    let (status, extra, body): (&str, &str, Vec<u8>) = match request.path() {
         "/set" => ("200 OK", "Set-Cookie: sid=42; Path=/\r\n", b"set".to_vec()),
         "/redirect" => ("302 Found", "Location: /echo\r\n", Vec::new()),
         "/gzip" => ("200 OK", "Content-Encoding: gzip\r\n", vec![0x1f, 0x8b, 8, 0, 0, 0]),

@@ -4,14 +4,15 @@
 // #[test] functions: a failure there should panic the test.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
 
-const IO_TIMEOUT: Duration = Duration::from_secs(15);
+use common::{IO_TIMEOUT, Request, loopback};
 
 /// The proxy process, killed when dropped.
 struct Proxy {
@@ -73,37 +74,16 @@ type Seen = Arc<Mutex<Vec<String>>>;
 /// A loopback origin; what it answers depends on the path. One request per
 /// connection.
 fn origin() -> (SocketAddr, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
     let seen: Seen = Arc::default();
     let record = seen.clone();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let record = record.clone();
-            thread::spawn(move || serve(stream, &record));
-        }
-    });
+    let addr = loopback(move |request, stream| answer(&request, stream, &record));
     (addr, seen)
 }
 
-fn serve(mut stream: TcpStream, seen: &Seen) {
-    stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        if line == "\r\n" {
-            break;
-        }
-        head.push_str(&line);
-    }
-    seen.lock().unwrap().push(head.clone());
-    let path = head.split(' ').nth(1).unwrap_or("/").to_owned();
-    let response: Vec<u8> = match path.as_str() {
+fn answer(request: &Request, stream: &mut TcpStream, seen: &Seen) {
+    seen.lock().unwrap().push(request.head_text());
+    let path = request.path();
+    let response: Vec<u8> = match path {
         "/redirect" => b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nSet-Cookie: a=1\r\nContent-Length: 0\r\n\r\n".to_vec(),
         "/gzip" => b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00".to_vec(),
         "/odd-status" => b"HTTP/1.1 599 Whatever\r\nContent-Length: 2\r\n\r\nok".to_vec(),
