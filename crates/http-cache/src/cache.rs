@@ -347,9 +347,14 @@ impl HttpCache {
     ///
     /// Electron: `ses.clearCache()`.
     pub async fn clear(&self) -> Result<(), Error> {
-        let mut generation = self.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
-        *generation += 1;
-        self.inner.store.clear()
+        let cache = self.clone();
+        self.blocking(move || {
+            let mut generation =
+                cache.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
+            *generation += 1;
+            cache.inner.store.clear()
+        })
+        .await
     }
 
     /// Drops every entry whose URL has this origin.
@@ -365,9 +370,27 @@ impl HttpCache {
     /// bodies, `stale-while-revalidate` refreshes) are not stored afterwards;
     /// a `clear_origin` keeps those of every origin out, not only its own.
     pub async fn clear_origin(&self, origin: &url::Origin) -> Result<(), Error> {
-        let mut generation = self.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
-        *generation += 1;
-        self.inner.store.remove_origin(origin)
+        let (cache, origin) = (self.clone(), origin.clone());
+        self.blocking(move || {
+            let mut generation =
+                cache.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
+            *generation += 1;
+            cache.inner.store.remove_origin(&origin)
+        })
+        .await
+    }
+
+    /// Runs store work that touches files (renames, syncs) on tokio's
+    /// blocking pool when the store has files and a runtime is there, as
+    /// Chromium does its cache I/O off the network thread; inline otherwise.
+    pub(crate) async fn blocking<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<R, Error> + Send + 'static,
+    ) -> Result<R, Error> {
+        match crate::store::off_thread(self.inner.store.syncs_files(), (), move |()| work()).await {
+            Some(((), result)) => result,
+            None => Err(Error::Io(std::io::Error::other("cache I/O task ended early"))),
+        }
     }
 
     /// The current clear generation (see [`Inner::generation`]).

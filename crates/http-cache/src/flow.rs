@@ -648,8 +648,8 @@ impl HttpCache {
     /// Finishes the body and commits the variant, unless the cache was cleared
     /// since `generation` (then `None`: a response fetched before a clear is
     /// not stored after it). A store that syncs files does it on tokio's
-    /// blocking pool (as Chromium does its cache I/O off the network thread),
-    /// so a slow fsync never stalls other requests.
+    /// blocking pool ([`HttpCache::blocking`]), so a slow fsync never stalls
+    /// other requests.
     pub(crate) async fn publish(
         &self,
         key: &str,
@@ -670,13 +670,7 @@ impl HttpCache {
             }
             cache.inner.store.commit(&key, record, &request, output).map(Some)
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) if self.inner.store.syncs_files() => runtime
-                .spawn_blocking(work)
-                .await
-                .map_err(|e| Error::Io(std::io::Error::other(e)))?,
-            _ => work(),
-        }
+        self.blocking(work).await
     }
 }
 

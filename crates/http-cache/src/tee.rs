@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use tokio::sync::mpsc;
 
 use crate::record::StoredResponse;
-use crate::store::BodySink;
+use crate::store::{BodySink, off_thread};
 use crate::{Body, BoxError, HttpCache};
 
 /// Frames read ahead of the client: enough for a small body to be stored
@@ -142,7 +142,7 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
         match next {
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
-                    keep(&mut pending, data);
+                    pending = keep(pending, data).await;
                 }
                 // The frame that completes the declared length waits for the
                 // end of the body and the commit: a client holding every byte
@@ -188,15 +188,22 @@ async fn pump(mut body: Body, pending: Pending, tx: mpsc::Sender<Message>) {
     let _ = tx.send(Message::End).await;
 }
 
-/// Writes data to the sink; a body over the entry limit, or a store that
-/// fails, stops the storing (the body still goes to the client).
-fn keep(pending: &mut Option<Pending>, data: &Bytes) {
-    if let Some(p) = pending {
-        if p.sink.len() + data.len() as u64 > p.max {
-            *pending = None;
-        } else if let Err(error) = p.sink.write(data) {
+/// Writes data to the sink (file writes on tokio's blocking pool); a body
+/// over the entry limit, or a store that fails, stops the storing (the body
+/// still goes to the client).
+async fn keep(pending: Option<Pending>, data: &Bytes) -> Option<Pending> {
+    let p = pending?;
+    if p.sink.len() + data.len() as u64 > p.max {
+        return None;
+    }
+    let blocking = p.sink.blocks_on(data.len());
+    let data = data.clone();
+    let (p, written) = off_thread(blocking, p, move |p| p.sink.write(&data)).await?;
+    match written {
+        Ok(()) => Some(p),
+        Err(error) => {
             p.cache.store_failed(&error);
-            *pending = None;
+            None
         }
     }
 }
@@ -228,7 +235,7 @@ async fn finish_unattended(mut body: Body, mut pending: Option<Pending>) {
                         if read > allowed {
                             return false;
                         }
-                        keep(&mut pending, data);
+                        pending = keep(pending.take(), data).await;
                     }
                     Some(Err(_)) => return false,
                     None => return true,

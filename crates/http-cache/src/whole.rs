@@ -11,7 +11,7 @@ use crate::flow::{serve, tagged};
 use crate::headers::{to_map, without_hop_by_hop};
 use crate::record::StoredResponse;
 use crate::semantics::Judged;
-use crate::store::{BodyRef, Variant};
+use crate::store::{BodyRef, Variant, off_thread};
 use crate::{Body, CacheStatus, Error, HttpCache};
 
 /// The bytes read so far, kept beside the sink so a store that fails mid-body
@@ -87,11 +87,17 @@ impl HttpCache {
                 let body = prefix_then(read.into_bytes(), body);
                 return Ok(tagged(Response::from_parts(head, body), status));
             }
-            if let Some(writing) = sink.as_mut()
-                && let Err(error) = writing.write(&data)
-            {
-                self.store_failed(&error);
-                sink = None;
+            if let Some(writing) = sink.take() {
+                let blocking = writing.blocks_on(data.len());
+                let chunk = data.clone();
+                sink = match off_thread(blocking, writing, move |s| s.write(&chunk)).await {
+                    Some((writing, Ok(()))) => Some(writing),
+                    Some((_, Err(error))) => {
+                        self.store_failed(&error);
+                        None
+                    }
+                    None => None,
+                };
             }
             read.push(data);
         }

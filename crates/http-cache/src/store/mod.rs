@@ -55,9 +55,41 @@ impl SinkOutput {
     }
 }
 
+/// Runs `work` on `value` on tokio's blocking pool when `blocking` and a
+/// runtime is there, inline otherwise; gives the value back with the result
+/// (`None` when the blocking task panicked or was cancelled).
+pub(crate) async fn off_thread<T, R>(
+    blocking: bool,
+    mut value: T,
+    work: impl FnOnce(&mut T) -> R + Send + 'static,
+) -> Option<(T, R)>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if blocking => runtime
+            .spawn_blocking(move || {
+                let result = work(&mut value);
+                (value, result)
+            })
+            .await
+            .ok(),
+        _ => {
+            let result = work(&mut value);
+            Some((value, result))
+        }
+    }
+}
+
 /// Receives a body as it arrives from the network, before anything is visible.
 pub(crate) trait BodySink: Send {
     fn write(&mut self, chunk: &[u8]) -> Result<(), Error>;
+    /// Whether writing `chunk_len` more bytes is file I/O, which belongs on
+    /// tokio's blocking pool rather than an async thread.
+    fn blocks_on(&self, _chunk_len: usize) -> bool {
+        false
+    }
     fn len(&self) -> u64;
     /// Makes the body durable (disk: synced temporary file); not yet visible.
     fn finish(self: Box<Self>) -> Result<SinkOutput, Error>;

@@ -16,6 +16,8 @@
 mod entry;
 mod options;
 mod sink;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -385,6 +387,63 @@ impl DiskStore {
     }
 }
 
+impl DiskStore {
+    /// The locked half of a commit: names a body already in place (inline, or
+    /// a blob file placed by [`Self::place_blob`]) in the index.
+    fn record_placed(
+        &self,
+        key: &str,
+        record: StoredResponse,
+        request: &HeaderMap,
+        body: StoredBody,
+    ) -> Result<Arc<Variant>, Error> {
+        let mut table = self.lock();
+        if let StoredBody::Blob { hash, len } = &body
+            && !table.blobs.contains_key(hash)
+            && !fs::metadata(self.blob_path(hash)).is_ok_and(|m| m.len() == *len)
+        {
+            // Placed, then deleted before this lock was taken: by a clear that
+            // moved the body directory away, or with the last entry naming
+            // the same content. Nothing may name a missing file.
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "cache body file removed while its entry was committed",
+            )));
+        }
+        let new = StoredVariant { record, body };
+        let existing = self.read_entry(key)?;
+        let (kept, _) =
+            merged_variants(existing, new.clone(), request, |v| &v.record, self.max_variants);
+        self.write_entry(&mut table, key, &kept)?;
+        self.evict(&mut table, key)?;
+        drop(table);
+        Ok(self.to_variant(new))
+    }
+
+    /// Moves a synced temporary body to its content address and makes the
+    /// rename durable, or drops it when the same content is there already.
+    /// The temporary file never outlives a failure.
+    fn place_blob(&self, tmp: &Path, hash: &[u8; 32], len: u64) -> Result<(), Error> {
+        let path = self.blob_path(hash);
+        let placed = if fs::metadata(&path).is_ok_and(|m| m.len() == len) {
+            // Same content already stored: content addressing dedups it (a
+            // temporary file left by a failed removal is swept at start-up).
+            let _ = fs::remove_file(tmp);
+            Ok(())
+        } else {
+            let shard = path.parent().unwrap_or(&self.dir);
+            fs::create_dir_all(shard)
+                .and_then(|()| fs::rename(tmp, &path))
+                // The rename itself must survive a crash before the index names it.
+                .and_then(|()| fs::File::open(shard)?.sync_all())
+        };
+        if placed.is_err() {
+            let _ = fs::remove_file(tmp);
+        }
+        Ok(placed?)
+    }
+}
+
 /// sled keeps its lock file a moment after a previous handle in this process was
 /// dropped; retry briefly before giving up.
 fn open_index(path: &Path) -> Result<sled::Db, Error> {
@@ -437,34 +496,17 @@ impl Store for DiskStore {
         request: &HeaderMap,
         body: SinkOutput,
     ) -> Result<Arc<Variant>, Error> {
-        // Under the table lock: a concurrent clear() cannot move the blob directory
-        // between this rename and the record that names the file.
-        let mut table = self.lock();
         let body = match body {
             SinkOutput::Inline(bytes) => StoredBody::Inline(bytes),
             SinkOutput::Blob { tmp, hash, len } => {
-                let path = self.blob_path(&hash);
-                if fs::metadata(&path).is_ok_and(|m| m.len() == len) {
-                    // Same content already stored: content addressing dedups it.
-                    fs::remove_file(&tmp)?;
-                } else {
-                    let shard = path.parent().unwrap_or(&self.dir);
-                    fs::create_dir_all(shard)?;
-                    fs::rename(&tmp, &path)?;
-                    // The rename itself must survive a crash before the index names it.
-                    fs::File::open(shard)?.sync_all()?;
-                }
+                // The file work (rename, directory sync) is done before the
+                // table lock is taken: lookups and commits of other keys go on
+                // meanwhile. The record naming the file is written only after.
+                self.place_blob(&tmp, &hash, len)?;
                 StoredBody::Blob { hash, len }
             }
         };
-        let new = StoredVariant { record, body };
-        let existing = self.read_entry(key)?;
-        let (kept, _) =
-            merged_variants(existing, new.clone(), request, |v| &v.record, self.max_variants);
-        self.write_entry(&mut table, key, &kept)?;
-        self.evict(&mut table, key)?;
-        drop(table);
-        Ok(self.to_variant(new))
+        self.record_placed(key, record, request, body)
     }
 
     fn update(

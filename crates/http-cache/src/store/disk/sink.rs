@@ -44,6 +44,10 @@ impl BodySink for DiskSink {
         Ok(())
     }
 
+    fn blocks_on(&self, chunk_len: usize) -> bool {
+        self.file.is_some() || self.buf.len() + chunk_len > INLINE_MAX
+    }
+
     fn len(&self) -> u64 {
         self.len
     }
