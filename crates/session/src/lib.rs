@@ -208,8 +208,8 @@ pub use downloads::{
 };
 pub use error::{Error, InUseBy};
 pub use fetch::{
-    Body, BoxError, CacheMode, Credentials, FetchError, FetchOptions, NetworkEmulation,
-    RedirectMode, UrlChain,
+    Body, BoxError, CacheMode, CertificateVerdict, CertificateVerifyRequest, Credentials,
+    FetchError, FetchOptions, NetworkEmulation, RedirectMode, UrlChain,
 };
 pub use lock::LOCK_FILE_NAME;
 pub use pac_mode::{PacFailureMode, ProxyOptions, WPAD_URL};

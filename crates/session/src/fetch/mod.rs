@@ -91,6 +91,7 @@
 mod bad_proxies;
 mod body;
 mod cached;
+mod certificate;
 mod classify;
 mod connect;
 mod dns;
@@ -112,6 +113,7 @@ use http::{HeaderValue, Method, header};
 use url::Url;
 
 pub use body::{Body, BoxError, empty_body, full_body};
+pub use certificate::{CertificateVerdict, CertificateVerifyRequest};
 pub use emulation::NetworkEmulation;
 pub use error::FetchError;
 pub use headers::weighted_languages;

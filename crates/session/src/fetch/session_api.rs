@@ -1,13 +1,17 @@
 //! The `Session` methods of the request pipeline.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use sessionkit_proxy_rules::ProxyScheme;
 use url::Url;
 
 use crate::Session;
+use crate::fetch::certificate::SharedVerifyProc;
 use crate::fetch::connect::{MAX_SOCKETS_PER_GROUP, Target};
 use crate::fetch::{
-    Body, FetchError, FetchOptions, Network, NetworkEmulation, normalize_method, run,
+    Body, CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions, Network,
+    NetworkEmulation, normalize_method, run,
 };
 
 impl Session {
@@ -37,7 +41,7 @@ impl Session {
         let (mut parts, body) = request.into_parts();
         parts.method = normalize_method(parts.method);
         let request = http::Request::from_parts(parts, body);
-        run(self, std::sync::Arc::new(self.network()), request, &options).await
+        run(self, Arc::new(self.network()), request, &options).await
     }
 
     /// The session's network layer (no cookies, default headers or
@@ -155,6 +159,52 @@ impl Session {
             }
         });
         Ok(())
+    }
+
+    /// Lets `proc` decide on the server certificates of the session's TLS
+    /// connections (destinations and HTTPS proxies), or goes back to the
+    /// platform's verifier alone with `None`.
+    ///
+    /// The proc sees each chain after the platform's verifier, with its
+    /// verdict ([`CertificateVerifyRequest::verification_result`]), and
+    /// answers [`CertificateVerdict::Accept`], `Reject` or `UseDefault`.
+    /// Accepting a chain does not skip the handshake's signature check: the
+    /// server must still hold the certificate's key. A proc that panics
+    /// rejects. It runs on the connection's task while the handshake waits,
+    /// so it should answer quickly.
+    ///
+    /// Setting it (or `None`) closes pooled and warm connections and drops
+    /// the TLS sessions cached for resumption, so every connection from
+    /// then on has been judged by the proc in force. Chromium caches a
+    /// proc's verdicts; here the proc is asked on every new connection.
+    ///
+    /// Electron: `ses.setCertificateVerifyProc(proc)`, whose callback codes
+    /// `0`, `-2` and `-3` are [`CertificateVerdict::code`].
+    ///
+    /// ```
+    /// use sessionkit::{CertificateVerdict, CertificateVerifyRequest, Sessions};
+    ///
+    /// # fn main() -> Result<(), sessionkit::BoxError> {
+    /// # let dir = tempfile::tempdir()?;
+    /// let ses = Sessions::new(dir.path())?.from_partition("pinning", Default::default())?;
+    /// ses.set_certificate_verify_proc(Some(|request: &CertificateVerifyRequest| {
+    ///     if request.hostname == "intranet.test" {
+    ///         CertificateVerdict::Accept // the company CA is not in the system store
+    ///     } else {
+    ///         CertificateVerdict::UseDefault
+    ///     }
+    /// }));
+    /// // Back to the platform's verifier alone.
+    /// ses.set_certificate_verify_proc(None::<fn(&CertificateVerifyRequest) -> CertificateVerdict>);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_certificate_verify_proc<F>(&self, proc: Option<F>)
+    where
+        F: Fn(&CertificateVerifyRequest) -> CertificateVerdict + Send + Sync + 'static,
+    {
+        let proc = proc.map(|proc| -> SharedVerifyProc { Arc::new(proc) });
+        self.net_stack().set_verify_proc(proc);
     }
 
     /// Forgets the answers of the session's host resolver cache.

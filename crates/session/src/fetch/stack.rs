@@ -2,17 +2,19 @@
 //! per proxy entry, the TLS settings, and the network emulation in force.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use rustls::client::danger::ServerCertVerifier;
 use sessionkit_proxy_rules::ProxyServer;
 use tokio_rustls::TlsConnector;
 
 use crate::fetch::Body;
 use crate::fetch::bad_proxies::BadProxies;
-use crate::fetch::connect::{Connector, tls};
+use crate::fetch::certificate::SharedVerifyProc;
+use crate::fetch::connect::{Connector, ProcVerifier, tls};
 use crate::fetch::dns::HostResolver;
 use crate::fetch::emulation::{Emulation, NetworkEmulation};
 
@@ -30,6 +32,13 @@ pub(crate) struct Route {
     pub(crate) connector: Connector,
 }
 
+#[derive(Default)]
+struct TlsState {
+    connector: Option<TlsConnector>,
+    platform: Option<Arc<dyn ServerCertVerifier>>,
+    verify_proc: Option<SharedVerifyProc>,
+}
+
 /// Owned by a session (one per partition, like Chromium's network context).
 #[derive(Default)]
 pub(crate) struct NetStack {
@@ -38,8 +47,9 @@ pub(crate) struct NetStack {
     /// connection pool: a pool never mixes routes.
     routes: Mutex<HashMap<ProxyServer, Route>>,
     /// The TLS client settings, made on first use (loading the platform's
-    /// verifier is not free and a session may never use TLS).
-    tls: Mutex<Option<TlsConnector>>,
+    /// verifier is not free and a session may never use TLS), and the
+    /// application's certificate verify proc they ask.
+    tls: Mutex<TlsState>,
     emulation: RwLock<Option<Emulation>>,
     /// Proxies that failed recently (tried last).
     pub(crate) bad_proxies: BadProxies,
@@ -67,13 +77,34 @@ impl NetStack {
     }
 
     fn tls(&self) -> Result<TlsConnector, rustls::Error> {
-        let mut slot = self.tls.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(tls) = &*slot {
+        let mut state = self.tls.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(tls) = &state.connector {
             return Ok(tls.clone());
         }
-        let tls = tls::connector(tls::platform_verifier()?)?;
-        *slot = Some(tls.clone());
+        let platform = match &state.platform {
+            Some(platform) => platform.clone(),
+            None => state.platform.insert(tls::platform_verifier()?).clone(),
+        };
+        let verifier: Arc<dyn ServerCertVerifier> = match &state.verify_proc {
+            Some(proc) => Arc::new(ProcVerifier { platform, proc: proc.clone() }),
+            None => platform,
+        };
+        let tls = tls::connector(verifier)?;
+        state.connector = Some(tls.clone());
         Ok(tls)
+    }
+
+    /// Puts `proc` (or none) in charge of certificates from now on: the
+    /// TLS settings are made anew (so no TLS session resumed from before
+    /// skips the new proc) and pooled and warm connections, verified under
+    /// the old rules, are closed.
+    pub(crate) fn set_verify_proc(&self, proc: Option<SharedVerifyProc>) {
+        {
+            let mut state = self.tls.lock().unwrap_or_else(PoisonError::into_inner);
+            state.verify_proc = proc;
+            state.connector = None;
+        }
+        self.close_all_connections();
     }
 
     /// Drops every pooled connection and every warm one: requests after

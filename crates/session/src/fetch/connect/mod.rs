@@ -13,6 +13,7 @@ mod proxy;
 mod stream;
 mod tcp;
 pub(crate) mod tls;
+mod verify;
 mod warm;
 
 use std::future::Future;
@@ -27,6 +28,7 @@ use tokio_rustls::TlsConnector;
 
 pub(crate) use error::{ConnectError, Stage};
 pub(crate) use stream::Conn;
+pub(crate) use verify::ProcVerifier;
 
 use crate::fetch::BoxError;
 use crate::fetch::dns::HostResolver;

@@ -1,0 +1,168 @@
+//! HTTPS end to end: a loopback TLS origin with a self-signed certificate,
+//! reached through a `CONNECT` proxy, trusted or refused by the session's
+//! certificate verify proc.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{HttpProxy, TEST_TIMEOUT, body_bytes, get, read_request, reply, session};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use sessionkit::{
+    BypassRules, CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions,
+    ProxyConfig, ProxyRules, Session,
+};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio::time::{sleep, timeout};
+use tokio_rustls::TlsAcceptor;
+
+/// A loopback HTTPS origin answering every request with its path.
+struct HttpsOrigin {
+    addr: std::net::SocketAddr,
+    /// The DER of its self-signed certificate (for 127.0.0.1).
+    cert: Vec<u8>,
+    /// Handshakes completed.
+    handshakes: Arc<AtomicUsize>,
+}
+
+async fn https_origin() -> HttpsOrigin {
+    let key =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
+    let cert: CertificateDer<'static> = key.cert.der().clone();
+    let private = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.clone()], private)
+    .expect("server config");
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let handshakes = Arc::new(AtomicUsize::new(0));
+    let done = handshakes.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (acceptor, done) = (acceptor.clone(), done.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                done.fetch_add(1, Ordering::SeqCst);
+                let Some(request) = read_request(&mut tls).await else { return };
+                let body = format!("secret at {}", request.path());
+                let _ = tls.write_all(&reply("200 OK", &[], body.as_bytes())).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    HttpsOrigin { addr, cert: cert.as_ref().to_vec(), handshakes }
+}
+
+/// A session whose requests go through `proxy`.
+fn through(name: &str, proxy: &HttpProxy) -> Session {
+    let session = session(name);
+    session.set_proxy(ProxyConfig::fixed_servers(
+        ProxyRules::parse(&format!("127.0.0.1:{}", proxy.addr.port())).expect("rules"),
+        BypassRules::parse("<-loopback>").expect("bypass"),
+    ));
+    session
+}
+
+#[tokio::test]
+async fn https_through_a_connect_proxy_with_an_accepted_certificate() {
+    timeout(TEST_TIMEOUT, async {
+        let HttpsOrigin { addr: origin, cert, .. } = https_origin().await;
+        let proxy = HttpProxy::start().await;
+        let session = through("tls-accept", &proxy);
+        let seen: Arc<Mutex<Vec<CertificateVerifyRequest>>> = Arc::default();
+        let log = seen.clone();
+        session.set_certificate_verify_proc(Some(move |request: &CertificateVerifyRequest| {
+            log.lock().unwrap().push(request.clone());
+            CertificateVerdict::Accept
+        }));
+
+        let url = format!("https://{origin}/inside");
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(body_bytes(response).await, b"secret at /inside");
+        assert_eq!(proxy.lines.lock().unwrap().clone(), [format!("CONNECT {origin} HTTP/1.1")]);
+
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].hostname, "127.0.0.1");
+        assert_eq!(seen[0].certificate_chain, [cert]);
+        // The platform knows no such issuer; the proc overrode it.
+        assert_eq!(seen[0].verification_result, Some("ERR_CERT_AUTHORITY_INVALID"));
+        assert_eq!(seen[0].error_code(), -202);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_rejected_or_untrusted_certificate_fails_with_cert_invalid() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = https_origin().await.addr;
+        let proxy = HttpProxy::start().await;
+        let session = through("tls-reject", &proxy);
+        let url = format!("https://{origin}/");
+
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
+            CertificateVerdict::Reject
+        }));
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::CertificateInvalid { .. }), "{error:?}");
+        assert_eq!(error.net_error(), "ERR_CERT_INVALID");
+
+        // UseDefault and no proc at all: the platform refuses the
+        // self-signed certificate.
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
+            CertificateVerdict::UseDefault
+        }));
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::CertificateInvalid { .. }), "{error:?}");
+        session.set_certificate_verify_proc(
+            None::<fn(&CertificateVerifyRequest) -> CertificateVerdict>,
+        );
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::CertificateInvalid { .. }), "{error:?}");
+        // No fall-back or retry: one tunnel per attempt.
+        assert_eq!(proxy.lines.lock().unwrap().len(), 3);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn preconnect_warms_a_tls_connection_the_fetch_uses() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = https_origin().await;
+        let proxy = HttpProxy::start().await;
+        let session = through("tls-preconnect", &proxy);
+        let asked = Arc::new(AtomicUsize::new(0));
+        let count = asked.clone();
+        session.set_certificate_verify_proc(Some(move |_: &CertificateVerifyRequest| {
+            count.fetch_add(1, Ordering::SeqCst);
+            CertificateVerdict::Accept
+        }));
+        let url = format!("https://{}/warm", origin.addr);
+        session.preconnect(&url::Url::parse(&url).unwrap(), 1).unwrap();
+        // The server's handshake ends after the client's: the socket is
+        // then (all but) in the warm list.
+        while origin.handshakes.load(Ordering::SeqCst) == 0 {
+            sleep(Duration::from_millis(5)).await;
+        }
+        sleep(Duration::from_millis(50)).await;
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"secret at /warm");
+        assert_eq!(proxy.accepted.load(Ordering::SeqCst), 1, "the warm tunnel carried it");
+        assert_eq!(origin.handshakes.load(Ordering::SeqCst), 1);
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "one handshake in all");
+    })
+    .await
+    .unwrap();
+}
