@@ -133,10 +133,16 @@ mod clock;
 mod date;
 mod error;
 mod flow;
+// Public only for the fuzz target (fuzz/fuzz_targets/cache_control.rs): not
+// part of the API, not covered by semver.
+#[doc(hidden)]
 pub mod headers;
 mod key;
 mod mode;
 mod range;
+// Public only for the fuzz target (fuzz/fuzz_targets/cache_control.rs): not
+// part of the API, not covered by semver.
+#[doc(hidden)]
 pub mod record;
 mod semantics;
 mod status;

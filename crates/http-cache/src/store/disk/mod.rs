@@ -179,6 +179,13 @@ impl DiskStore {
         for item in self.entries.iter() {
             let (k, v) = item?;
             let key = String::from_utf8_lossy(&k).into_owned();
+            if !crate::key::is_current(&key) {
+                // A split-cache key of the earlier layout: nothing looks it
+                // up any more (see `key::primary_key`), so it goes.
+                self.entries.remove(&k)?;
+                self.used.remove(&k)?;
+                continue;
+            }
             let Ok(variants) = entry::decode(&v) else {
                 self.entries.remove(&k)?;
                 continue;

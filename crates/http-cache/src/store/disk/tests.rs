@@ -84,3 +84,23 @@ fn a_failed_placement_leaves_no_temporary_file() {
     assert!(!tmp.exists());
     assert!(store.lookup("k").unwrap().is_empty());
 }
+
+/// Entries under split-cache keys of the layout before the sites got their
+/// lengths are dropped when the cache opens; current keys stay.
+#[test]
+fn keys_of_the_earlier_split_layout_are_dropped_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "1/0/_dk_https://top.test https://frame.test http://o.test/a";
+    let current = "1/0/_dk_16:https://top.test 18:https://frame.test http://o.test/a";
+    {
+        let store = open(dir.path());
+        for key in [old, current] {
+            let output = SinkOutput::Inline(bytes::Bytes::from_static(b"body"));
+            store.commit(key, record(4), &HeaderMap::new(), output).unwrap();
+        }
+        assert_eq!(store.lookup(old).unwrap().len(), 1);
+    }
+    let store = open(dir.path());
+    assert!(store.lookup(old).unwrap().is_empty());
+    assert_eq!(store.lookup(current).unwrap().len(), 1);
+}
