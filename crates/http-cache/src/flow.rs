@@ -241,35 +241,23 @@ impl HttpCache {
         };
         let now = self.inner.clock.now();
         let headers = served_headers(&variant.judged, now);
+        // Fetch's only-if-cached and force-cache take what is stored, fresh or
+        // not; no-cache never takes it unasked; the other modes take it fresh.
+        let hit = match mode {
+            CacheMode::OnlyIfCached | CacheMode::ForceCache => true,
+            CacheMode::NoCache => false,
+            _ => is_fresh_for(&variant.judged, request.headers(), now),
+        };
+        if hit {
+            return self
+                .serve_stored(&key, &variant, request, headers, CacheStatus::Hit, mode, upstream)
+                .await;
+        }
         match mode {
-            CacheMode::OnlyIfCached | CacheMode::ForceCache => {
-                self.serve_stored(
-                    &key,
-                    &variant,
-                    request,
-                    headers,
-                    CacheStatus::Hit,
-                    mode,
-                    upstream,
-                )
-                .await
-            }
             // Fetch's no-cache: nothing stored is used without the origin's word,
             // so no stale-if-error either.
             CacheMode::NoCache => {
                 Box::pin(self.revalidate(&key, variant, request, upstream, false)).await
-            }
-            _ if is_fresh_for(&variant.judged, request.headers(), now) => {
-                self.serve_stored(
-                    &key,
-                    &variant,
-                    request,
-                    headers,
-                    CacheStatus::Hit,
-                    mode,
-                    upstream,
-                )
-                .await
             }
             _ if directive_only_if_cached => Err(Error::OnlyIfCachedMiss { url }),
             _ => {
