@@ -102,7 +102,8 @@
 //!   `Content-Length` remainder of at most 64 KiB, or a body without one that
 //!   ends within 64 KiB) is still read into the store in the background, for
 //!   at most 30 s, so a cacheable redirect whose body the caller never reads is
-//!   stored; a larger rest is abandoned. A miss for a request with
+//!   stored (Chromium stores a redirect without reading its body at all); a
+//!   larger rest is abandoned. A miss for a request with
 //!   `Range`, or one served without a Tokio runtime, is read into the store
 //!   before it is answered, since a range is cut from the whole stored body.
 //! - A stored response is reused for a request from a different frame only with

@@ -93,8 +93,9 @@ impl http_body::Body for Forwarded {
 /// The rest of a body whose client went away is still read into the store
 /// when it is this small: a remainder of its `Content-Length`, or, without
 /// one, what arrives before it ends. A redirect-following caller drops a
-/// cacheable 301's body unread; Chromium's cache writer finishes such small
-/// bodies too.
+/// cacheable 301's body unread; Chromium keeps such a redirect's entry even
+/// though its body is never read (`DoneReadingRedirectResponse`), and here
+/// the small rest is read so that the stored body is whole.
 const UNATTENDED_REST: u64 = 64 * 1024;
 
 /// ... and when it arrives within this time (measured by the cache's clock).
