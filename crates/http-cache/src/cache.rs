@@ -158,15 +158,19 @@ impl Drop for FlightGuard {
 }
 
 /// One piece of background work, counted while it lives (a task cancelled
-/// by its runtime shutting down counts off too).
+/// by its runtime shutting down counts off too). It does not keep the cache
+/// alive: a task that outlives its last step (a pump that handed its client
+/// the end of the body) must not hold a disk cache's index open.
 pub(crate) struct BackgroundWork {
-    cache: HttpCache,
+    inner: Weak<Inner>,
 }
 
 impl Drop for BackgroundWork {
     fn drop(&mut self) {
-        if self.cache.inner.background.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.cache.inner.background_done.notify_waiters();
+        if let Some(inner) = self.inner.upgrade()
+            && inner.background.fetch_sub(1, Ordering::SeqCst) == 1
+        {
+            inner.background_done.notify_waiters();
         }
     }
 }
@@ -431,7 +435,7 @@ impl HttpCache {
     /// until the returned guard is dropped.
     pub(crate) fn background_work(&self) -> BackgroundWork {
         self.inner.background.fetch_add(1, Ordering::SeqCst);
-        BackgroundWork { cache: self.clone() }
+        BackgroundWork { inner: Arc::downgrade(&self.inner) }
     }
 
     /// Waits for the key's write lock: one writer per key at a time, for at
