@@ -8,31 +8,14 @@
 //! reported once; the session then runs without a cache.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError, Weak};
 
 use sessionkit_http_cache::{DiskOptions, HttpCache, default_memory_capacity};
 
-use crate::session::Inner;
 use crate::{Error, Session};
 
 /// The folder of a persistent partition's HTTP cache, inside its storage
 /// path (Chromium's `Cache/` beside `Cookies`).
 pub const CACHE_DIR_NAME: &str = "Cache";
-
-/// Sessions whose disk cache could not be opened: they run without a
-/// cache instead of trying again on every request. Kept by a weak handle,
-/// so a session made again for the same folder tries afresh, and an entry
-/// goes once its session is gone.
-static UNAVAILABLE: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
-
-/// One disk-cache open at a time. Held instead of the session's stores
-/// lock, so the cookie store stays usable while a cache folder is read.
-static OPENING: Mutex<()> = Mutex::new(());
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Both hold no invariant a panicking holder could break.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 impl Session {
     /// The session's HTTP cache, opened on first use; `None` when the
@@ -74,7 +57,7 @@ impl Session {
         if self.cache_unavailable() {
             return Ok(None);
         }
-        let _opening = lock(&OPENING);
+        let _opening = self.lock_cache_opening();
         // Another thread may have opened it, or failed to, meanwhile.
         if let Some(cache) = self.opened_http_cache() {
             return Ok(Some(cache));
@@ -89,9 +72,7 @@ impl Session {
                 Ok(Some(cache))
             }
             Err(source) => {
-                let mut unavailable = lock(&UNAVAILABLE);
-                unavailable.retain(|weak| weak.strong_count() > 0);
-                unavailable.push(self.downgrade());
+                self.lock_stores().http_cache_failed = true;
                 Err(Error::HttpCache { path: dir, source })
             }
         }
@@ -145,8 +126,7 @@ impl Session {
 
     /// Whether opening this session's disk cache failed before.
     fn cache_unavailable(&self) -> bool {
-        let me = self.downgrade();
-        lock(&UNAVAILABLE).iter().any(|weak| weak.ptr_eq(&me))
+        self.lock_stores().http_cache_failed
     }
 
     fn cache_builder(&self) -> sessionkit_http_cache::Builder {

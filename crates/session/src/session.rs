@@ -115,6 +115,9 @@ pub(crate) struct Inner {
     net_stack: Arc<NetStack>,
     /// `Session::spellchecker()`, made on first use (see spellchecker.rs).
     spellchecker: Mutex<Option<Arc<sessionkit_spellcheck::Spellchecker>>>,
+    /// Held while the disk cache folder is opened (see cache.rs), instead
+    /// of the stores lock, so the cookie store stays usable meanwhile.
+    cache_opening: Mutex<()>,
     _lock: Option<LockFile>,
 }
 
@@ -127,6 +130,9 @@ pub(crate) struct Stores {
     pub(crate) db: Option<sled::Db>,
     /// The HTTP cache (see http_cache.rs), opened on first use.
     pub(crate) http_cache: Option<sessionkit_http_cache::HttpCache>,
+    /// Opening the disk cache failed once: the session runs without one
+    /// rather than trying again per request (see cache.rs).
+    pub(crate) http_cache_failed: bool,
     /// The download manager and its record store (see downloads.rs).
     pub(crate) downloads: crate::downloads::DownloadSlot,
 }
@@ -157,6 +163,7 @@ impl Session {
                 stores: Mutex::new(Stores::default()),
                 net_stack: Arc::default(),
                 spellchecker: Mutex::new(None),
+                cache_opening: Mutex::new(()),
                 _lock: lock,
             }),
         }
@@ -482,6 +489,12 @@ impl Session {
         &self,
     ) -> MutexGuard<'_, Option<Arc<sessionkit_spellcheck::Spellchecker>>> {
         self.inner.spellchecker.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Taken while the disk cache folder is opened (see cache.rs).
+    pub(crate) fn lock_cache_opening(&self) -> MutexGuard<'_, ()> {
+        // Guards no data.
+        self.inner.cache_opening.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn lock_stores(&self) -> MutexGuard<'_, Stores> {
