@@ -1,7 +1,8 @@
 //! `Session::fetch` beside a plain reqwest client on the same loopback origin.
 //!
 //! - `fetch/plain-reqwest`: a reqwest client (no proxy, no decompression, no
-//!   redirects: the session's own client settings) fetching a small response.
+//!   redirects: what the session's own hyper-util client stack does too)
+//!   fetching a small response.
 //! - `fetch/session-uncached`: the same request through `Session::fetch` of an
 //!   in-memory partition (default headers, cookie jar, HTTP cache lookup, proxy
 //!   resolution, redirects check); the response is `no-store`, so every request
@@ -77,7 +78,8 @@ async fn origin(requests: Arc<AtomicUsize>) -> String {
     format!("http://{addr}")
 }
 
-/// The reqwest settings the session's own clients use.
+/// reqwest with the settings of the session's own client stack (which was
+/// reqwest until it needed warm connections for `preconnect`).
 fn plain_client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
