@@ -28,7 +28,9 @@ struct HttpsOrigin {
     handshakes: Arc<AtomicUsize>,
 }
 
-async fn https_origin() -> HttpsOrigin {
+/// A TLS acceptor with a fresh self-signed certificate for 127.0.0.1, and
+/// the certificate's DER.
+fn self_signed_acceptor() -> (TlsAcceptor, CertificateDer<'static>) {
     let key =
         rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
     let cert: CertificateDer<'static> = key.cert.der().clone();
@@ -41,7 +43,11 @@ async fn https_origin() -> HttpsOrigin {
     .with_no_client_auth()
     .with_single_cert(vec![cert.clone()], private)
     .expect("server config");
-    let acceptor = TlsAcceptor::from(Arc::new(config));
+    (TlsAcceptor::from(Arc::new(config)), cert)
+}
+
+async fn https_origin() -> HttpsOrigin {
+    let (acceptor, cert) = self_signed_acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     let handshakes = Arc::new(AtomicUsize::new(0));
@@ -162,6 +168,68 @@ async fn preconnect_warms_a_tls_connection_the_fetch_uses() {
         assert_eq!(proxy.accepted.load(Ordering::SeqCst), 1, "the warm tunnel carried it");
         assert_eq!(origin.handshakes.load(Ordering::SeqCst), 1);
         assert_eq!(asked.load(Ordering::SeqCst), 1, "one handshake in all");
+    })
+    .await
+    .unwrap();
+}
+
+/// An HTTPS proxy: TLS with its own self-signed certificate, then
+/// `CONNECT` tunnels. Returns its port.
+async fn https_proxy() -> u16 {
+    let (acceptor, _) = self_signed_acceptor();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                let Some(request) = read_request(&mut tls).await else { return };
+                if request.method != "CONNECT" {
+                    return;
+                }
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(&request.target).await else {
+                    return;
+                };
+                if tls.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n").await.is_ok() {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+                }
+            });
+        }
+    });
+    port
+}
+
+/// TLS inside TLS: the proxy's certificate and the origin's are both put
+/// to the proc, each under its own host.
+#[tokio::test]
+async fn https_through_an_https_proxy() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = https_origin().await;
+        let port = https_proxy().await;
+        let session = session("tls-https-proxy");
+        session.set_proxy(ProxyConfig::fixed_servers(
+            ProxyRules::parse(&format!("https://127.0.0.1:{port}")).unwrap(),
+            BypassRules::parse("<-loopback>").unwrap(),
+        ));
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = seen.clone();
+        session.set_certificate_verify_proc(Some(move |request: &CertificateVerifyRequest| {
+            log.lock().unwrap().push(request.hostname.clone());
+            CertificateVerdict::Accept
+        }));
+        let url = format!("https://{}/nested", origin.addr);
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"secret at /nested");
+        assert_eq!(seen.lock().unwrap().len(), 2, "the proxy's and the origin's certificates");
+
+        // Without the proc the proxy's own certificate is refused: the
+        // proxy can't be used, so this is the proxy's failure.
+        session.set_certificate_verify_proc(
+            None::<fn(&CertificateVerifyRequest) -> CertificateVerdict>,
+        );
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::ProxyConnectionFailed { .. }), "{error:?}");
     })
     .await
     .unwrap();
