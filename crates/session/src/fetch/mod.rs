@@ -15,7 +15,12 @@
 //! 3. **Network** ([`Network`]): `resolve_proxy` for the URL (PAC
 //!    included), the proxy list walked with fall-back, the
 //!    [`NetworkEmulation`] in force, one exchange on a pooled connection
-//!    (one pool per proxy entry, the session's caching resolver).
+//!    (hyper-util's HTTP/1.1 client, one pool per proxy entry, over the
+//!    session's own connector: its caching resolver, proxy handshakes,
+//!    rustls with the platform verifier and the optional
+//!    [certificate verify proc](crate::Session::set_certificate_verify_proc);
+//!    connections warmed by [`Session::preconnect`](crate::Session::preconnect)
+//!    are used first).
 //! 4. **Response**: every `Set-Cookie` of a network response stored as
 //!    from the hop's URL (never those of a response the cache served), then
 //!    redirects per the Fetch standard ([`RedirectMode`], [`MAX_REDIRECTS`],
