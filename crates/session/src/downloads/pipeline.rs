@@ -14,12 +14,14 @@
 use std::sync::Weak;
 
 use bytes::Bytes;
-use http::{HeaderValue, header};
+use http::header;
 use sessionkit_cookie_jar::CookieContext;
 use sessionkit_downloads::{Body, BoxError, Transport};
 use url::Url;
 
-use crate::fetch::weighted_languages;
+use crate::fetch::CacheMode;
+use crate::fetch::cached::store_cookies;
+use crate::fetch::headers;
 use crate::session::{Inner, Session};
 
 /// Sends download requests through a session that may be gone.
@@ -51,54 +53,26 @@ impl Transport for SessionTransport {
         // by a page: same-site with every URL, as a navigation.
         let context = CookieContext::same_site().top_level_navigation(true).method("GET");
         let jar = session.cookies()?;
-        add_defaults(&session, &url, &mut parts.headers, jar.cookie_header(&url, &context))?;
+        let caller_cookies = parts.headers.remove(header::COOKIE);
+        tracing::debug!(%url, "download request");
+        // The hop defaults of Session::fetch; CacheMode::Default adds no
+        // cache request headers, as a disabled cache adds none.
+        headers::apply(
+            &url,
+            &mut parts.headers,
+            &headers::HopDefaults {
+                user_agent: &session.user_agent(),
+                accept_languages: &session.accept_languages(),
+                jar_cookies: jar.cookie_header(&url, &context),
+                caller_cookies: caller_cookies.as_ref(),
+                cache: CacheMode::Default,
+            },
+        )?;
         let request = http::Request::from_parts(parts, body);
         let response = session.network().send_request(request).await?;
-        let lines = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok());
-        jar.set_cookies_from_response(&url, lines, &context);
+        store_cookies(&jar, &url, response.headers(), &context);
         Ok(response)
     }
-}
-
-/// The session's User-Agent and Accept-Language unless the request has them
-/// (Chromium: they are defaults), and the jar's cookies after any the
-/// caller gave.
-fn add_defaults(
-    session: &Session,
-    url: &Url,
-    headers: &mut http::HeaderMap,
-    jar_cookies: Option<String>,
-) -> Result<(), BoxError> {
-    if !headers.contains_key(header::USER_AGENT) {
-        let agent = session.user_agent();
-        if !agent.is_empty() {
-            headers.insert(header::USER_AGENT, HeaderValue::from_str(&agent)?);
-        }
-    }
-    if !headers.contains_key(header::ACCEPT_LANGUAGE) {
-        let languages = weighted_languages(&session.accept_languages());
-        if !languages.is_empty() {
-            headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(&languages)?);
-        }
-    }
-    if let Some(jar) = jar_cookies {
-        let value = match headers.get(header::COOKIE).map(HeaderValue::as_bytes) {
-            Some(caller) if !caller.is_empty() => {
-                let mut joined = caller.to_vec();
-                joined.extend_from_slice(b"; ");
-                joined.extend_from_slice(jar.as_bytes());
-                HeaderValue::from_bytes(&joined)?
-            }
-            _ => HeaderValue::from_str(&jar)?,
-        };
-        headers.insert(header::COOKIE, value);
-    }
-    tracing::debug!(%url, "download request");
-    Ok(())
 }
 
 #[cfg(test)]

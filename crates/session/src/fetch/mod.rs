@@ -95,14 +95,14 @@
 
 mod bad_proxies;
 mod body;
-mod cached;
+pub(crate) mod cached;
 mod certificate;
 mod classify;
 mod connect;
 mod dns;
 mod emulation;
 mod error;
-mod headers;
+pub(crate) mod headers;
 mod network;
 mod options;
 mod redirect;
@@ -190,11 +190,12 @@ pub(crate) async fn run<U: Upstream + 'static>(
     let accept_languages = session.accept_languages();
     let mut chain = vec![url.clone()];
 
-    let cache = match session.http_cache() {
+    let cache = match session.http_cache_async().await {
         Ok(cache) => cache,
         Err(error) => {
             // Chromium goes on without its cache when the backend can't be
-            // created; the next request tries to open it again.
+            // created; the session remembers the failure and later requests
+            // run uncached without trying again.
             tracing::warn!(%error, "the HTTP cache is unavailable; fetching without it");
             None
         }
