@@ -3,14 +3,11 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty, Full};
 
-/// The error a streaming body (or the network layer) fails with.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// A streaming response body: chunks arrive as the network delivers them.
-///
-/// The same type as the http-cache and downloads crates use, so a response
-/// can pass between them without copying.
-pub type Body = http_body_util::combinators::BoxBody<Bytes, BoxError>;
+/// The error a streaming body (or the network layer) fails with, and a
+/// streaming response body (chunks arrive as the network delivers them):
+/// the http-cache crate's, which the downloads crate's equal, so a response
+/// passes between them without copying.
+pub use sessionkit_http_cache::{Body, BoxError};
 
 /// A body with nothing in it.
 #[must_use]

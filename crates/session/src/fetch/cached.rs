@@ -31,7 +31,7 @@ pub(crate) struct HopUpstream<U> {
     pub(crate) context: CookieContext,
 }
 
-impl<U: Upstream + 'static> cache::Upstream for HopUpstream<U> {
+impl<U: Upstream> Upstream for HopUpstream<U> {
     async fn send(
         &self,
         mut request: http::Request<Bytes>,

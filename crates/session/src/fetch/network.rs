@@ -2,8 +2,6 @@
 //! proxy list, emulation, and one HTTP exchange. No cookies, no redirects,
 //! no cache: those sit above it.
 
-use std::future::Future;
-
 use bytes::Bytes;
 use http::{HeaderValue, header};
 use http_body_util::{BodyExt, Full};
@@ -18,19 +16,11 @@ use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
 use crate::fetch::{Body, BoxError, FetchError, empty_body, full_body};
 
-/// Something that answers one HTTP request, without following redirects:
-/// the shape of the session's network layer, which an HTTP cache can wrap.
-///
-/// A failure is a [`BoxError`]; the network layer's is always a
-/// [`FetchError`] inside (downcast to read it).
-pub trait Upstream: Send + Sync {
-    /// Sends `request` (its URI absolute) and returns the response once its
-    /// head has arrived; the body streams.
-    fn send(
-        &self,
-        request: http::Request<Bytes>,
-    ) -> impl Future<Output = Result<http::Response<Body>, BoxError>> + Send;
-}
+/// Something that answers one HTTP request without following redirects:
+/// the HTTP cache's network trait, which the session's network layer
+/// implements so a cache can wrap it. The network layer's failure is always
+/// a [`FetchError`] inside the [`BoxError`] (downcast to read it).
+pub use sessionkit_http_cache::Upstream;
 
 /// A session's network layer: every request is sent through the proxies
 /// `resolve_proxy` gives for its URL, in order, under the session's network
