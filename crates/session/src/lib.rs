@@ -209,7 +209,7 @@ pub use downloads::{
 pub use error::{Error, InUseBy};
 pub use fetch::{
     Body, BoxError, CacheMode, CertificateVerdict, CertificateVerifyRequest, Credentials,
-    FetchError, FetchOptions, NetworkEmulation, RedirectMode, UrlChain,
+    FetchError, FetchOptions, NetworkEmulation, RedirectMode, Tunnel, UrlChain,
 };
 pub use lock::LOCK_FILE_NAME;
 pub use pac_mode::{PacFailureMode, ProxyOptions, WPAD_URL};

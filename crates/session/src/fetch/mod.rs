@@ -122,6 +122,7 @@ pub use certificate::{CertificateVerdict, CertificateVerifyRequest};
 pub use emulation::NetworkEmulation;
 pub use error::FetchError;
 pub use headers::weighted_languages;
+pub use connect::Tunnel;
 pub use network::{Network, Upstream};
 pub use options::{CacheMode, Credentials, FetchOptions, RedirectMode};
 pub use redirect::{MAX_REDIRECTS, UrlChain};

@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::Session;
 use crate::fetch::classify::{classify, proxy_failed};
+use crate::fetch::connect::{Tunnel, tunnel_error};
 use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
 use crate::fetch::{Body, BoxError, FetchError, empty_body, full_body};
@@ -126,6 +127,93 @@ impl Network {
             url,
             proxies: proxies.to_pac_string(),
         }))
+    }
+}
+
+impl Network {
+    /// Opens a raw byte stream to `host:port` (a name, an IPv4 address, or
+    /// an IPv6 address with or without brackets) the way Chromium opens
+    /// the tunnel of a `CONNECT` it is asked to relay: the proxy list is
+    /// the one `resolve_proxy` gives for `https://host:port/` (bypass
+    /// rules, PAC and `set_proxy` included), walked with the fall-back and
+    /// bad-proxy rules of [`send_request`](Self::send_request). Through an
+    /// HTTP or HTTPS proxy the stream is a `CONNECT` tunnel, through SOCKS
+    /// a SOCKS connection, and for `DIRECT` a TCP connection made with the
+    /// session's DNS cache. No TLS is spoken with the destination: the
+    /// caller (a client of a forward proxy) does its own. Every attempt is
+    /// bounded by the same 30-second connect limit as requests.
+    ///
+    /// No Electron API opens tunnels: this serves a forward proxy built on
+    /// the session (the CLI's `serve-proxy`).
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::InvalidUrl`] when `host:port` is not a valid
+    /// authority; [`FetchError::InternetDisconnected`] when emulating
+    /// offline (nothing is opened); [`FetchError::ProxyConnectionFailed`]
+    /// naming the last proxy when none could be connected;
+    /// [`FetchError::TunnelConnectionFailed`] when an HTTP proxy refused
+    /// the tunnel; the connect errors of a request otherwise.
+    pub async fn open_tunnel(&self, host: &str, port: u16) -> Result<Tunnel, FetchError> {
+        let url = tunnel_url(host, port)?;
+        let stack = self.session.net_stack();
+        if stack.emulation().is_some_and(|e| e.conditions.offline) {
+            return Err(FetchError::InternetDisconnected { url });
+        }
+        let proxies = self
+            .session
+            .resolve_proxy_async(&url)
+            .await
+            .map_err(|source| FetchError::ProxyResolution { url: url.clone(), source })?;
+        // The host as the URL spells it (IPv6 in brackets, a name
+        // lower-cased), as a request to that URL would connect.
+        let host = url.host_str().unwrap_or(host).to_owned();
+        let mut last_proxy_failure = None;
+        for proxy in &stack.bad_proxies.order(&proxies) {
+            if proxy.scheme() == ProxyScheme::Quic {
+                continue;
+            }
+            let connector = stack
+                .route(proxy)
+                .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?
+                .connector;
+            match connector.tunnel(&host, port).await {
+                Ok(tunnel) => {
+                    stack.bad_proxies.clear(proxy);
+                    return Ok(tunnel);
+                }
+                Err(error) if !proxy.is_direct() && error.proxy_unusable() => {
+                    stack.bad_proxies.mark(proxy);
+                    tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
+                    last_proxy_failure = Some(FetchError::ProxyConnectionFailed {
+                        url: url.clone(),
+                        proxy: proxy.to_string(),
+                        source: error.into(),
+                    });
+                }
+                Err(error) => return Err(tunnel_error(&url, &proxy.to_string(), error)),
+            }
+        }
+        Err(last_proxy_failure.unwrap_or_else(|| FetchError::NoSupportedProxies {
+            url,
+            proxies: proxies.to_pac_string(),
+        }))
+    }
+}
+
+/// `https://host:port/`: the URL whose proxy a tunnel to `host:port` takes.
+fn tunnel_url(host: &str, port: u16) -> Result<Url, FetchError> {
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let text = if bare.contains(':') {
+        format!("https://[{bare}]:{port}/")
+    } else {
+        format!("https://{bare}:{port}/")
+    };
+    match Url::parse(&text) {
+        Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) && port != 0 => Ok(url),
+        _ => {
+            Err(FetchError::InvalidUrl { url: text, reason: "not a valid host:port to tunnel to" })
+        }
     }
 }
 

@@ -83,6 +83,28 @@ impl ConnectError {
     pub(crate) fn refused_by_proxy(&self) -> bool {
         self.source.is::<HandshakeError>()
     }
+
+    /// Whether this failure through a proxy means the proxy could not be
+    /// used, so the next entry of the list is tried: a failure of the
+    /// proxy connection itself (or of the name SOCKS4 needs resolved
+    /// locally), not a `CONNECT` the proxy answered with a refusal nor the
+    /// destination refusing. The rule `classify::proxy_failed` applies to
+    /// a request's connect failure, for a failure with no request
+    /// around it (a tunnel).
+    pub(crate) fn proxy_unusable(&self) -> bool {
+        if self.timed_out {
+            return true;
+        }
+        match self.stage {
+            Stage::ProxyDns
+            | Stage::ProxyTcp
+            | Stage::ProxyTls
+            | Stage::SocksHandshake
+            | Stage::Dns => true,
+            Stage::Tunnel => !self.refused_by_proxy(),
+            Stage::Tcp | Stage::Tls => false,
+        }
+    }
 }
 
 impl fmt::Display for ConnectError {

@@ -13,6 +13,7 @@ mod proxy;
 mod stream;
 mod tcp;
 pub(crate) mod tls;
+mod tunnel;
 mod verify;
 mod warm;
 
@@ -28,6 +29,8 @@ use tokio_rustls::TlsConnector;
 
 pub(crate) use error::{ConnectError, Stage};
 pub(crate) use stream::Conn;
+pub use tunnel::Tunnel;
+pub(crate) use tunnel::tunnel_error;
 pub(crate) use verify::ProcVerifier;
 
 use crate::fetch::BoxError;
@@ -118,9 +121,39 @@ impl Connector {
     /// [`CONNECT_TIMEOUT`].
     pub(crate) async fn dial(&self, target: &Target) -> Result<Conn, ConnectError> {
         let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let (mut stream, forward_proxy) = self.reach(target, deadline).await?;
+        if target.https {
+            stream = stage(deadline, Stage::Tls, async {
+                tls::handshake(&self.shared.tls, &target.host, stream).await
+            })
+            .await?;
+        }
+        Ok(Conn::new(stream, forward_proxy))
+    }
+
+    /// Opens a raw tunnel to `host:port` (IPv6 in brackets or not), every
+    /// stage within [`CONNECT_TIMEOUT`]: the connection an `https:`
+    /// destination would get (a `CONNECT` through an HTTP or HTTPS proxy,
+    /// SOCKS, or TCP when direct) without the TLS handshake, which the
+    /// tunnel's user does itself.
+    pub(crate) async fn tunnel(&self, host: &str, port: u16) -> Result<Tunnel, ConnectError> {
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let target = Target { https: true, host: host.to_owned(), port };
+        let (stream, _) = self.reach(&target, deadline).await?;
+        Ok(Tunnel::new(stream))
+    }
+
+    /// A stream to `target` through the proxy, before TLS with the
+    /// destination, and whether it goes to a forwarding HTTP proxy (an
+    /// `http:` destination behind an HTTP proxy: no tunnel).
+    async fn reach(
+        &self,
+        target: &Target,
+        deadline: Instant,
+    ) -> Result<(Stream, bool), ConnectError> {
         let shared = &*self.shared;
         let proxy = &shared.proxy;
-        let (mut stream, forward_proxy) = match proxy.scheme() {
+        let (stream, forward_proxy) = match proxy.scheme() {
             ProxyScheme::Direct => {
                 let tcp = tcp_stage(deadline, Stage::Dns, Stage::Tcp, async {
                     tcp::connect(&shared.resolver, &target.host, target.port).await
@@ -182,13 +215,7 @@ impl Connector {
                 ));
             }
         };
-        if target.https {
-            stream = stage(deadline, Stage::Tls, async {
-                tls::handshake(&shared.tls, &target.host, stream).await
-            })
-            .await?;
-        }
-        Ok(Conn::new(stream, forward_proxy))
+        Ok((stream, forward_proxy))
     }
 
     /// A connection to the proxy itself: TCP, and TLS for an HTTPS proxy.
