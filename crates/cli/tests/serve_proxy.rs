@@ -7,7 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -180,6 +180,83 @@ fn connect_opens_a_tunnel() {
     let _ = reader.read_to_string(&mut rest);
     assert!(rest.ends_with("you asked for /tunnelled"), "{rest}");
     assert!(seen.lock().unwrap()[0].starts_with("GET /tunnelled "));
+}
+
+/// An HTTP proxy that only opens `CONNECT` tunnels, recording each
+/// request line.
+fn connect_proxy() -> (SocketAddr, Seen) {
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    let addr = loopback(move |request, client| {
+        let line = request.head[0].clone();
+        record.lock().unwrap().push(line.clone());
+        let target = line.split(' ').nth(1).unwrap_or_default().to_owned();
+        let Ok(upstream) = TcpStream::connect(&target) else {
+            let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+            return;
+        };
+        client.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n").unwrap();
+        client.set_read_timeout(None).unwrap();
+        let (mut from_client, mut to_upstream) =
+            (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+        let pump = thread::spawn(move || {
+            let _ = std::io::copy(&mut from_client, &mut to_upstream);
+            let _ = to_upstream.shutdown(Shutdown::Write);
+        });
+        let _ = std::io::copy(&mut &upstream, client);
+        let _ = client.shutdown(Shutdown::Write);
+        let _ = pump.join();
+    });
+    (addr, seen)
+}
+
+/// Sends `CONNECT target` and reads the proxy's answer head.
+fn open_connect(proxy: &Proxy, target: &str) -> (TcpStream, BufReader<TcpStream>, String) {
+    let mut stream = proxy.connect();
+    stream
+        .write_all(format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    (stream, reader, head)
+}
+
+#[test]
+fn connect_goes_through_the_proxy_rules() {
+    let (origin, seen) = origin();
+    let (upstream_proxy, lines) = connect_proxy();
+    // Loopback destinations bypass proxies unless the bypass rules subtract it.
+    let rules = format!("https=127.0.0.1:{}", upstream_proxy.port());
+    let proxy = Proxy::start(&["--proxy-rules", &rules, "--proxy-bypass", "<-loopback>"]);
+    let (mut stream, mut reader, head) = open_connect(&proxy, &origin.to_string());
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    stream.write_all(b"GET /via-proxy HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut rest = String::new();
+    let _ = reader.read_to_string(&mut rest);
+    assert!(rest.ends_with("you asked for /via-proxy"), "{rest}");
+    assert!(seen.lock().unwrap()[0].starts_with("GET /via-proxy "));
+    assert_eq!(*lines.lock().unwrap(), [format!("CONNECT {origin} HTTP/1.1")]);
+}
+
+#[test]
+fn a_connect_whose_proxy_is_dead_is_502_naming_the_net_error() {
+    let (origin, seen) = origin();
+    let dead = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let rules = format!("127.0.0.1:{}", dead.port());
+    let proxy = Proxy::start(&["--proxy-rules", &rules, "--proxy-bypass", "<-loopback>"]);
+    let (_stream, mut reader, head) = open_connect(&proxy, &origin.to_string());
+    assert!(head.starts_with("HTTP/1.1 502"), "{head}");
+    let mut body = String::new();
+    let _ = reader.read_to_string(&mut body);
+    assert!(body.contains("net::ERR_PROXY_CONNECTION_FAILED"), "{body}");
+    assert!(seen.lock().unwrap().is_empty());
 }
 
 #[test]

@@ -91,14 +91,18 @@ pipeline: a forward proxy (point a client's http proxy at it; absolute-form \
 targets are fetched, CONNECT opens a raw tunnel), or with --upstream a \
 reverse proxy in front of one origin. Redirects are passed back, not \
 followed; bodies pass as they are (never decompressed); cookies are off \
-unless --cookies. A request that fails gets 502 (504 on a timeout) with the \
-net error as its body.
+unless --cookies. Requests and CONNECT tunnels go through the session's \
+proxy settings (--proxy-rules and --proxy-bypass apply to this run; a \
+tunnel takes the proxy of https://host:port/, as Chromium does), its DNS \
+cache and network emulation. A request or tunnel that fails gets 502 (504 \
+on a timeout) with the net error as its body.
 
 The bound address is printed on stdout as `listening on ADDR`, so \
 --listen 127.0.0.1:0 picks a free port. Runs until interrupted.
 
 Examples:
   sessionkit serve-proxy --listen 127.0.0.1:3128
+  sessionkit serve-proxy --listen 127.0.0.1:3128 --proxy-rules 'socks5://127.0.0.1:1080'
   sessionkit serve-proxy --listen 127.0.0.1:0 --upstream http://127.0.0.1:8000 --shared-cache";
 
 /// Arguments of `sessionkit serve-proxy`.
@@ -122,4 +126,14 @@ pub(crate) struct ServeProxyArgs {
     /// instead of a browser's private cache
     #[arg(long)]
     pub(crate) shared_cache: bool,
+
+    /// Proxy rules for this run, in Electron's proxyRules syntax, e.g.
+    /// "http=foopy:80;socks=bar" or "foopy:80,direct://"; requests and
+    /// CONNECT tunnels go through them
+    #[arg(long, value_name = "RULES")]
+    pub(crate) proxy_rules: Option<String>,
+
+    /// Proxy bypass rules for this run, in Electron's proxyBypassRules syntax
+    #[arg(long, value_name = "RULES")]
+    pub(crate) proxy_bypass: Option<String>,
 }

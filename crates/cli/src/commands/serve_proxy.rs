@@ -18,7 +18,7 @@ use url::Url;
 use crate::args::{GlobalArgs, ServeProxyArgs};
 use sessionkit::PartitionOptions;
 
-use crate::commands::net::{open_session_with, runtime};
+use crate::commands::net::{apply_proxy, open_session_with, runtime};
 use crate::failure::Failure;
 use crate::output::{self, WriteError};
 
@@ -31,6 +31,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ServeProxyArgs) -> Result<(), Writ
     // the partition's cache is private (a browser's) otherwise.
     let session =
         open_session_with(global, PartitionOptions::new().shared_cache(args.shared_cache))?;
+    apply_proxy(&session, args.proxy_rules.as_deref(), args.proxy_bypass.as_deref())?;
     let proxy = Arc::new(Proxy::new(session, upstream, args.cookies));
     let rt = runtime(2)?;
     rt.block_on(async {

@@ -51,7 +51,7 @@ impl Proxy {
                     "CONNECT is for forward proxies",
                 ));
             }
-            return Ok(tunnel::connect(request).await);
+            return Ok(tunnel::connect(&self.session, request).await);
         }
         let url = match self.target(request.uri()) {
             Ok(url) => url,
@@ -176,7 +176,7 @@ impl Proxy {
 
 /// 502 Bad Gateway (504 for a timeout or a cache miss) naming the net
 /// error.
-fn error_response(error: &FetchError) -> Response<Body> {
+pub(super) fn error_response(error: &FetchError) -> Response<Body> {
     let status = match error {
         // RFC 9111 §5.2.1.7: only-if-cached without a stored response.
         FetchError::TimedOut { .. } | FetchError::CacheMiss { .. } => StatusCode::GATEWAY_TIMEOUT,

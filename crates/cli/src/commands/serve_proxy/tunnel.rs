@@ -10,16 +10,15 @@ use std::time::Duration;
 use http::{Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use sessionkit::Body;
+use sessionkit::{Body, Session};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use super::handler::text_response;
+use super::handler::{error_response, text_response};
 
-/// How long the connection to the destination may take. Without a limit a
-/// destination that never answers the SYN holds the client (and a task)
-/// until the OS gives up, minutes later.
+/// How long opening the tunnel may take, the proxy list's fall-back
+/// included. Without a limit a destination that never answers the SYN holds
+/// the client (and a task) until the OS gives up, minutes later.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a tunnel may carry no bytes either way before it is closed:
@@ -27,29 +26,31 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// keeps both sockets open for ever.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
-/// Connects to the request's authority; on success answers 200 and copies
-/// bytes between the client and the destination once hyper hands over the
-/// connection.
-pub(super) async fn connect(request: http::Request<Incoming>) -> Response<Body> {
-    let Some(authority) = request.uri().authority().map(ToString::to_string) else {
+/// Opens a tunnel to the request's authority through the session's network
+/// (its proxy list for `https://host:port/`, as Chromium resolves a
+/// `CONNECT`'s proxy, with fall-back, the DNS cache and offline
+/// emulation); on success answers 200 and copies bytes between the client
+/// and the destination once hyper hands over the connection. A failure is
+/// 502 (504 on a timeout) naming the net error.
+pub(super) async fn connect(session: &Session, request: http::Request<Incoming>) -> Response<Body> {
+    let Some((host, port)) =
+        request.uri().authority().and_then(|a| Some((a.host(), a.port_u16()?)))
+    else {
         return text_response(StatusCode::BAD_REQUEST, "CONNECT needs host:port");
     };
-    let mut upstream =
-        match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(&authority)).await {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(e)) => {
-                return text_response(
-                    StatusCode::BAD_GATEWAY,
-                    &format!("cannot connect to {authority}: {e}"),
-                );
-            }
-            Err(_) => {
-                return text_response(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    &format!("cannot connect to {authority}: timed out"),
-                );
-            }
-        };
+    let authority = format!("{host}:{port}");
+    let network = session.network();
+    let opening = network.open_tunnel(host, port);
+    let mut upstream = match tokio::time::timeout(CONNECT_TIMEOUT, opening).await {
+        Ok(Ok(tunnel)) => tunnel,
+        Ok(Err(e)) => return error_response(&e),
+        Err(_) => {
+            return text_response(
+                StatusCode::GATEWAY_TIMEOUT,
+                &format!("cannot connect to {authority}: timed out"),
+            );
+        }
+    };
     tokio::spawn(async move {
         match hyper::upgrade::on(request).await {
             Ok(upgraded) => {
