@@ -212,3 +212,46 @@ async fn a_bad_authority_is_invalid_input() {
     let error = session.network().open_tunnel("a b", 443).await.unwrap_err();
     assert!(matches!(error, FetchError::InvalidUrl { .. }), "{error:?}");
 }
+
+/// An HTTP proxy that answers every `CONNECT` with 403.
+async fn refusing_proxy() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                while !head.ends_with(b"\r\n\r\n") {
+                    let Ok(byte) = stream.read_u8().await else { return };
+                    head.push(byte);
+                }
+                let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n").await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_refused_connect_does_not_fall_back() {
+    timeout(TEST_TIMEOUT, async {
+        let refusing = refusing_proxy().await;
+        let working = HttpProxy::start().await;
+        let session = session("tunnel-refused");
+        session.set_proxy(rules(&format!(
+            "127.0.0.1:{},127.0.0.1:{}",
+            refusing.port(),
+            working.addr.port()
+        )));
+        let error = session.network().open_tunnel("127.0.0.1", 443).await.unwrap_err();
+        match &error {
+            FetchError::TunnelConnectionFailed { proxy, .. } => {
+                assert_eq!(proxy, &format!("http://127.0.0.1:{}", refusing.port()));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(working.accepted.load(Ordering::SeqCst), 0);
+    })
+    .await
+    .unwrap();
+}
