@@ -100,38 +100,71 @@ pub(crate) fn connection_lost(error: &ClientError) -> bool {
 /// (`ERR_TUNNEL_CONNECTION_FAILED` is not in its fall-back list), nor on the
 /// destination's own TLS failing behind the proxy.
 pub(crate) fn proxy_failed(proxy: &ProxyServer, error: &ClientError) -> bool {
-    if proxy.is_direct() {
-        return false;
-    }
-    let Some(connect) = connect_error(error) else { return false };
-    if connect.timed_out {
-        return true;
-    }
-    match connect.stage {
-        Stage::ProxyDns
-        | Stage::ProxyTcp
-        | Stage::ProxyTls
-        | Stage::SocksHandshake
-        | Stage::Dns => true,
-        Stage::Tunnel => !connect.refused_by_proxy(),
-        Stage::Tcp | Stage::Tls => false,
-    }
+    !proxy.is_direct() && connect_error(error).is_some_and(ConnectError::proxy_unusable)
 }
 
 /// The error for a request through `proxy` that failed with `error`, the
 /// proxy having been usable (or direct).
 pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> FetchError {
     let url = url.clone();
-    let cause = cause(&error);
     if let Some(connect) = connect_error(&error) {
-        let stage = connect.stage;
-        let timed_out = connect.timed_out;
-        let refused = connect.refused_by_proxy();
-        let source: BoxError = error.into();
+        let failure = ConnectFailure::of(connect);
+        return failure.into_fetch_error(url, proxy, error.into());
+    }
+    let cause = cause(&error);
+    let connect = error.is_connect();
+    let source: BoxError = error.into();
+    match cause.io {
+        Some(io::ErrorKind::ConnectionRefused) => FetchError::ConnectionRefused { url, source },
+        Some(io::ErrorKind::TimedOut) => FetchError::TimedOut { url, source },
+        Some(
+            io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::UnexpectedEof,
+        ) => FetchError::ConnectionReset { url, source },
+        _ if cause.hyper_incomplete => FetchError::EmptyResponse { url, source },
+        _ if cause.hyper_parse => FetchError::InvalidResponse { url, source },
+        _ if connect => FetchError::ConnectionFailed { url, source },
+        _ => FetchError::Failed { url, source },
+    }
+}
+
+/// The error for a tunnel to `url` through `proxy` (or direct) that failed
+/// to connect, the proxy having been usable: the net error Chromium reports
+/// for the stage that failed.
+pub(crate) fn tunnel_failed(url: &Url, proxy: &ProxyServer, error: ConnectError) -> FetchError {
+    let failure = ConnectFailure::of(&error);
+    failure.into_fetch_error(url.clone(), proxy, Box::new(error))
+}
+
+/// What a connect failure says, read before its error is moved into the
+/// reported [`FetchError`]'s source.
+struct ConnectFailure {
+    stage: Stage,
+    timed_out: bool,
+    refused_by_proxy: bool,
+    cause: Cause,
+}
+
+impl ConnectFailure {
+    fn of(connect: &ConnectError) -> Self {
+        Self {
+            stage: connect.stage,
+            timed_out: connect.timed_out,
+            refused_by_proxy: connect.refused_by_proxy(),
+            cause: cause(connect),
+        }
+    }
+
+    /// Chromium's net error for a connection attempt that failed at this
+    /// stage; `source` is what the error reports underneath.
+    fn into_fetch_error(self, url: Url, proxy: &ProxyServer, source: BoxError) -> FetchError {
+        let Self { stage, timed_out, refused_by_proxy, cause } = self;
         if timed_out {
             return FetchError::TimedOut { url, source };
         }
-        return match stage {
+        match stage {
             Stage::Tls => match cause.tls {
                 Some(true) => FetchError::CertificateInvalid { url, source },
                 Some(false) => FetchError::SslProtocolError { url, source },
@@ -144,7 +177,7 @@ pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> Fe
                     _ => FetchError::SslProtocolError { url, source },
                 },
             },
-            Stage::Tunnel if refused => {
+            Stage::Tunnel if refused_by_proxy => {
                 FetchError::TunnelConnectionFailed { url, proxy: proxy.to_string(), source }
             }
             Stage::Dns => match cause.dns {
@@ -167,22 +200,6 @@ pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> Fe
                 ) => FetchError::ConnectionReset { url, source },
                 _ => FetchError::ConnectionFailed { url, source },
             },
-        };
-    }
-    let connect = error.is_connect();
-    let source: BoxError = error.into();
-    match cause.io {
-        Some(io::ErrorKind::ConnectionRefused) => FetchError::ConnectionRefused { url, source },
-        Some(io::ErrorKind::TimedOut) => FetchError::TimedOut { url, source },
-        Some(
-            io::ErrorKind::ConnectionReset
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::BrokenPipe
-            | io::ErrorKind::UnexpectedEof,
-        ) => FetchError::ConnectionReset { url, source },
-        _ if cause.hyper_incomplete => FetchError::EmptyResponse { url, source },
-        _ if cause.hyper_parse => FetchError::InvalidResponse { url, source },
-        _ if connect => FetchError::ConnectionFailed { url, source },
-        _ => FetchError::Failed { url, source },
+        }
     }
 }

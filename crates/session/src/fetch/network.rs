@@ -11,8 +11,8 @@ use sessionkit_proxy_rules::ProxyScheme;
 use url::Url;
 
 use crate::Session;
-use crate::fetch::classify::{classify, proxy_failed};
-use crate::fetch::connect::{Tunnel, tunnel_error};
+use crate::fetch::classify::{classify, proxy_failed, tunnel_failed};
+use crate::fetch::connect::Tunnel;
 use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
 use crate::fetch::{Body, BoxError, FetchError, empty_body, full_body};
@@ -191,7 +191,7 @@ impl Network {
                         source: error.into(),
                     });
                 }
-                Err(error) => return Err(tunnel_error(&url, &proxy.to_string(), error)),
+                Err(error) => return Err(tunnel_failed(&url, proxy, error)),
             }
         }
         Err(last_proxy_failure.unwrap_or_else(|| FetchError::NoSupportedProxies {

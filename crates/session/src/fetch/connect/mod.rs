@@ -30,7 +30,6 @@ use tokio_rustls::TlsConnector;
 pub(crate) use error::{ConnectError, Stage};
 pub(crate) use stream::Conn;
 pub use tunnel::Tunnel;
-pub(crate) use tunnel::tunnel_error;
 pub(crate) use verify::ProcVerifier;
 
 use crate::fetch::BoxError;
