@@ -2,19 +2,17 @@
 //! per proxy entry, the TLS settings, and the network emulation in force.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use rustls::client::danger::ServerCertVerifier;
 use sessionkit_proxy_rules::ProxyServer;
-use tokio_rustls::TlsConnector;
 
 use crate::fetch::Body;
 use crate::fetch::bad_proxies::BadProxies;
 use crate::fetch::certificate::SharedVerifyProc;
-use crate::fetch::connect::{Connector, ProcVerifier, tls};
+use crate::fetch::connect::{Connector, tls::TlsConnector};
 use crate::fetch::dns::HostResolver;
 use crate::fetch::emulation::{Emulation, NetworkEmulation};
 
@@ -32,13 +30,6 @@ pub(crate) struct Route {
     pub(crate) connector: Connector,
 }
 
-#[derive(Default)]
-struct TlsState {
-    connector: Option<TlsConnector>,
-    platform: Option<Arc<dyn ServerCertVerifier>>,
-    verify_proc: Option<SharedVerifyProc>,
-}
-
 /// Owned by a session (one per partition, like Chromium's network context).
 #[derive(Default)]
 pub(crate) struct NetStack {
@@ -46,10 +37,9 @@ pub(crate) struct NetStack {
     /// A client per proxy entry (DIRECT included), each with its own
     /// connection pool: a pool never mixes routes.
     routes: Mutex<HashMap<ProxyServer, Route>>,
-    /// The TLS client settings, made on first use (loading the platform's
-    /// verifier is not free and a session may never use TLS), and the
-    /// application's certificate verify proc they ask.
-    tls: Mutex<TlsState>,
+    /// The TLS client settings every route shares (made on the first TLS
+    /// handshake) and the application's certificate verify proc they ask.
+    tls: TlsConnector,
     emulation: RwLock<Option<Emulation>>,
     /// Proxies that failed recently (tried last).
     pub(crate) bad_proxies: BadProxies,
@@ -58,53 +48,48 @@ pub(crate) struct NetStack {
 impl NetStack {
     /// The client that goes through `proxy` (or direct), built on first use.
     ///
+    /// The client is made and stored under the lock that
+    /// [`set_verify_proc`](Self::set_verify_proc) and
+    /// [`close_all_connections`](Self::close_all_connections) take, so a
+    /// client made before they run can't be stored after them (its pool
+    /// would keep connections judged by the old rules). Making one is
+    /// cheap: TLS is set up by the first TLS handshake, not here.
+    ///
     /// # Errors
     ///
-    /// The platform's certificate verifier could not be set up.
+    /// None any more (the TLS settings are made by the handshakes, whose
+    /// failures are TLS failures); the `Result` stays for the callers.
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "callers in network.rs still handle the former TLS set-up error"
+    )]
     pub(crate) fn route(&self, proxy: &ProxyServer) -> Result<Route, rustls::Error> {
-        if let Some(route) = self.routes().get(proxy) {
-            return Ok(route.clone());
-        }
-        let connector = Connector::new(proxy.clone(), self.resolver.clone(), self.tls()?);
-        // Redirects, cookies and decompression are the pipeline's business;
-        // the client only pools connections (idle ones for 90 s, as the
-        // reqwest clients the session had before) and speaks HTTP/1.1.
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build(connector.clone());
-        Ok(self.routes().entry(proxy.clone()).or_insert(Route { client, connector }).clone())
+        let mut routes = self.routes();
+        let route = routes.entry(proxy.clone()).or_insert_with(|| {
+            let connector = Connector::new(proxy.clone(), self.resolver.clone(), self.tls.clone());
+            // Redirects, cookies and decompression are the pipeline's
+            // business; the client only pools connections (idle ones for
+            // 90 s, as the reqwest clients the session had before) and
+            // speaks HTTP/1.1.
+            let client = Client::builder(TokioExecutor::new())
+                .pool_timer(TokioTimer::new())
+                .pool_idle_timeout(Duration::from_secs(90))
+                .build(connector.clone());
+            Route { client, connector }
+        });
+        Ok(route.clone())
     }
 
-    fn tls(&self) -> Result<TlsConnector, rustls::Error> {
-        let mut state = self.tls.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(tls) = &state.connector {
-            return Ok(tls.clone());
-        }
-        let platform = match &state.platform {
-            Some(platform) => platform.clone(),
-            None => state.platform.insert(tls::platform_verifier()?).clone(),
-        };
-        let verifier: Arc<dyn ServerCertVerifier> = match &state.verify_proc {
-            Some(proc) => Arc::new(ProcVerifier { platform, proc: proc.clone() }),
-            None => platform,
-        };
-        let tls = tls::connector(verifier)?;
-        state.connector = Some(tls.clone());
-        Ok(tls)
-    }
-
-    /// Puts `proc` (or none) in charge of certificates from now on: the
-    /// TLS settings are made anew (so no TLS session resumed from before
-    /// skips the new proc) and pooled and warm connections, verified under
-    /// the old rules, are closed.
+    /// Puts `proc` (or none) in charge of certificates from now on: every
+    /// TLS handshake that starts after this returns uses new settings (so
+    /// no TLS session resumed from before skips the new proc), and pooled
+    /// and warm connections, verified under the old rules, are closed.
     pub(crate) fn set_verify_proc(&self, proc: Option<SharedVerifyProc>) {
-        {
-            let mut state = self.tls.lock().unwrap_or_else(PoisonError::into_inner);
-            state.verify_proc = proc;
-            state.connector = None;
-        }
-        self.close_all_connections();
+        let mut routes = self.routes();
+        self.tls.set_verify_proc(proc);
+        let old = std::mem::take(&mut *routes);
+        drop(routes);
+        close(&old);
     }
 
     /// Drops every pooled connection and every warm one: requests after
@@ -113,9 +98,7 @@ impl NetStack {
     pub(crate) fn close_all_connections(&self) {
         // The clients (and their pools) are dropped outside the lock.
         let old = std::mem::take(&mut *self.routes());
-        for route in old.values() {
-            route.connector.close_warm();
-        }
+        close(&old);
     }
 
     pub(crate) fn emulation(&self) -> Option<Emulation> {
@@ -130,5 +113,12 @@ impl NetStack {
     fn routes(&self) -> MutexGuard<'_, HashMap<ProxyServer, Route>> {
         // The map only caches clients; a panic can't leave it inconsistent.
         self.routes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Closes the warm sockets of `routes` (their pools close as they drop).
+fn close(routes: &HashMap<ProxyServer, Route>) {
+    for route in routes.values() {
+        route.connector.close_warm();
     }
 }

@@ -25,12 +25,11 @@ use std::task::{Context, Poll};
 use http::Uri;
 use sessionkit_proxy_rules::{ProxyScheme, ProxyServer};
 use tokio::time::Instant;
-use tokio_rustls::TlsConnector;
+use tls::TlsConnector;
 
 pub(crate) use error::{ConnectError, Stage};
 pub(crate) use stream::Conn;
 pub use tunnel::Tunnel;
-pub(crate) use verify::ProcVerifier;
 
 use crate::fetch::BoxError;
 use crate::fetch::dns::HostResolver;

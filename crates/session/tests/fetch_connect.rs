@@ -1,0 +1,123 @@
+//! The connector's TLS settings under a changing certificate verify proc:
+//! once `set_certificate_verify_proc` has returned, no request that starts
+//! afterwards is served by a connection the old proc judged, however the
+//! change interleaves with requests under way.
+
+#![allow(clippy::unwrap_used)] // a failed test should panic
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use common::{TEST_TIMEOUT, body_bytes, get, read_request, session};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use sessionkit::{CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio::time::timeout;
+use tokio_rustls::TlsAcceptor;
+
+/// A loopback HTTPS origin with a self-signed certificate for 127.0.0.1
+/// that keeps connections alive (so pooled connections get reused).
+async fn keep_alive_https_origin() -> std::net::SocketAddr {
+    let key =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
+    let cert: CertificateDer<'static> = key.cert.der().clone();
+    let private = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], private)
+    .expect("server config");
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                while read_request(&mut tls).await.is_some() {
+                    let head = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                    if tls.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_request_started_after_a_rejecting_proc_is_set_succeeds() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = keep_alive_https_origin().await;
+        let url = format!("https://{origin}/");
+        let session = session("connect-proc-swap");
+        let asked = Arc::new(AtomicUsize::new(0));
+        let count = asked.clone();
+        session.set_certificate_verify_proc(Some(move |_: &CertificateVerifyRequest| {
+            count.fetch_add(1, Ordering::SeqCst);
+            CertificateVerdict::Accept
+        }));
+        // Warm up: the proc accepts, connections get pooled.
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"ok");
+
+        // Requesters loop while the proc changes under them; each notes
+        // whether the change had returned before its request started.
+        let swapped = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let violations = Arc::new(AtomicUsize::new(0));
+        let after = Arc::new(AtomicUsize::new(0));
+        let mut workers = Vec::new();
+        for _ in 0..6 {
+            let (session, url) = (session.clone(), url.clone());
+            let (swapped, stop) = (swapped.clone(), stop.clone());
+            let (violations, after) = (violations.clone(), after.clone());
+            workers.push(tokio::spawn(async move {
+                while !stop.load(Ordering::SeqCst) {
+                    let started_after = swapped.load(Ordering::SeqCst);
+                    let result = session.fetch(get(&url), FetchOptions::default()).await;
+                    if started_after {
+                        after.fetch_add(1, Ordering::SeqCst);
+                        match result {
+                            Ok(_) => {
+                                violations.fetch_add(1, Ordering::SeqCst);
+                            }
+                            Err(error) => assert!(
+                                matches!(error, FetchError::CertificateInvalid { .. }),
+                                "{error:?}"
+                            ),
+                        }
+                    } else if let Ok(response) = result {
+                        let _ = body_bytes(response).await;
+                    }
+                }
+            }));
+        }
+        // Let the requesters get going on pooled and new connections.
+        while asked.load(Ordering::SeqCst) < 3 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
+            CertificateVerdict::Reject
+        }));
+        swapped.store(true, Ordering::SeqCst);
+        while after.load(Ordering::SeqCst) < 60 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        stop.store(true, Ordering::SeqCst);
+        for worker in workers {
+            worker.await.unwrap();
+        }
+        assert_eq!(violations.load(Ordering::SeqCst), 0, "requests got through after Reject");
+    })
+    .await
+    .unwrap();
+}
