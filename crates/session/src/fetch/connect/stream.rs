@@ -22,27 +22,29 @@ pub(crate) enum Stream {
 }
 
 impl Stream {
-    /// The TCP socket at the bottom.
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            Self::Tcp(tcp) => tcp,
-            Self::Tls(tls) => tls.get_ref().0.tcp(),
-        }
-    }
-
     /// Whether the connection still looks usable while nothing is expected
-    /// from the peer: not closed, not reset, and (for plain TCP) no bytes
-    /// waiting. Chromium checks an idle socket the same way before handing
-    /// it out (`IsConnectedAndIdle`). Under TLS the peer may legitimately
-    /// have sent records (session tickets), so only closure counts there.
-    pub(crate) fn is_usable(&self) -> bool {
-        let mut buf = [0u8; 1];
-        let mut buf = ReadBuf::new(&mut buf);
+    /// from the peer: not closed, not reset, and no data waiting. Chromium
+    /// checks an idle socket the same way before handing it out
+    /// (`IsConnectedAndIdle`).
+    ///
+    /// Under TLS the raw socket cannot tell: a TLS 1.3 server sends its
+    /// session tickets after the handshake, and on a socket nobody reads
+    /// they sit in front of a closure forever. So the TLS side is read
+    /// here, without waiting: records that carry no data (tickets) are
+    /// consumed and nothing arrives (alive); a closure or an error means
+    /// closed; application data before any request means the connection
+    /// is out of step (unusable), as for plain TCP.
+    pub(crate) fn is_usable(&mut self) -> bool {
         let mut cx = Context::from_waker(Waker::noop());
-        match self.tcp().poll_peek(&mut cx, &mut buf) {
-            Poll::Pending => true,
-            Poll::Ready(Ok(0) | Err(_)) => false,
-            Poll::Ready(Ok(_)) => matches!(self, Self::Tls(_)),
+        let mut byte = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut byte);
+        match self {
+            Self::Tcp(tcp) => matches!(tcp.poll_peek(&mut cx, &mut buf), Poll::Pending),
+            // Ready(Ok) is either the end of the stream (nothing filled) or
+            // data nobody asked for: unusable both ways, like an error.
+            Self::Tls(tls) => {
+                matches!(Pin::new(tls.as_mut()).poll_read(&mut cx, &mut buf), Poll::Pending)
+            }
         }
     }
 }
@@ -120,8 +122,8 @@ impl Conn {
     }
 
     /// See [`Stream::is_usable`].
-    pub(crate) fn is_usable(&self) -> bool {
-        self.io.inner().is_usable()
+    pub(crate) fn is_usable(&mut self) -> bool {
+        self.io.inner_mut().is_usable()
     }
 }
 

@@ -45,7 +45,7 @@ impl WarmSockets {
         let group = groups.get_mut(target)?;
         let now = Instant::now();
         let mut found = None;
-        while let Some((conn, at)) = group.idle.pop() {
+        while let Some((mut conn, at)) = group.idle.pop() {
             if now.duration_since(at) < UNUSED_IDLE_TIMEOUT && conn.is_usable() {
                 found = Some(conn);
                 break;
