@@ -121,3 +121,25 @@ async fn no_request_started_after_a_rejecting_proc_is_set_succeeds() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn clearing_the_proc_goes_back_to_the_platform_verifier() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = keep_alive_https_origin().await;
+        let url = format!("https://{origin}/");
+        let session = session("connect-proc-clear");
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
+            CertificateVerdict::Accept
+        }));
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"ok");
+
+        // The pooled connection the proc accepted is closed; the platform
+        // does not know the self-signed certificate.
+        session.clear_certificate_verify_proc();
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::CertificateInvalid { .. }), "{error:?}");
+    })
+    .await
+    .unwrap();
+}

@@ -195,7 +195,7 @@ impl Session {
     ///     }
     /// }));
     /// // Back to the platform's verifier alone.
-    /// ses.set_certificate_verify_proc(None::<fn(&CertificateVerifyRequest) -> CertificateVerdict>);
+    /// ses.clear_certificate_verify_proc();
     /// # Ok(())
     /// # }
     /// ```
@@ -205,6 +205,16 @@ impl Session {
     {
         let proc = proc.map(|proc| -> SharedVerifyProc { Arc::new(proc) });
         self.net_stack().set_verify_proc(proc);
+    }
+
+    /// Goes back to the platform's verifier alone, as
+    /// [`set_certificate_verify_proc`](Self::set_certificate_verify_proc)
+    /// with `None` does (pooled and warm connections are closed), without
+    /// naming a proc type for the `None`.
+    ///
+    /// Electron: `ses.setCertificateVerifyProc(null)`.
+    pub fn clear_certificate_verify_proc(&self) {
+        self.net_stack().set_verify_proc(None);
     }
 
     /// Forgets the answers of the session's host resolver cache.
