@@ -213,6 +213,26 @@ async fn a_bad_authority_is_invalid_input() {
     assert!(matches!(error, FetchError::InvalidUrl { .. }), "{error:?}");
 }
 
+/// A host that would parse as part of a URL's path, query, fragment or
+/// credentials is refused: the proxy rules would otherwise be matched
+/// against port 443 while the tunnel goes to another port.
+#[tokio::test]
+async fn a_host_with_url_delimiters_is_invalid_input() {
+    timeout(TEST_TIMEOUT, async {
+        let echo = echo_server().await;
+        let session = session("tunnel-delimiters");
+        for host in ["127.0.0.1/x", "127.0.0.1?x", "127.0.0.1#x", "x@127.0.0.1", "127.0.0.1\\x"] {
+            let error = session.network().open_tunnel(host, echo.port()).await.unwrap_err();
+            assert!(matches!(error, FetchError::InvalidUrl { .. }), "{host}: {error:?}");
+        }
+        // The plain host still opens.
+        let mut tunnel = session.network().open_tunnel("127.0.0.1", echo.port()).await.unwrap();
+        round_trip(&mut tunnel).await;
+    })
+    .await
+    .unwrap();
+}
+
 /// An HTTP proxy that answers every `CONNECT` with 403.
 async fn refusing_proxy() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

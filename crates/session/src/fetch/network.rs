@@ -202,15 +202,36 @@ impl Network {
 }
 
 /// `https://host:port/`: the URL whose proxy a tunnel to `host:port` takes.
+///
+/// A host with a character that ends or splits a URL's host (`/ ? # @ \`,
+/// whitespace, controls) is refused: it would parse as another host or
+/// port (`a/b` with port 8443 would be `https://a/b:8443/`, port 443), so
+/// the bypass rules and PAC would decide for a destination other than the
+/// one the tunnel goes to.
 fn tunnel_url(host: &str, port: u16) -> Result<Url, FetchError> {
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    if bare
+        .chars()
+        .any(|c| matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control())
+    {
+        return Err(FetchError::InvalidUrl {
+            url: format!("https://{host}:{port}/"),
+            reason: "not a valid host:port to tunnel to",
+        });
+    }
     let text = if bare.contains(':') {
         format!("https://[{bare}]:{port}/")
     } else {
         format!("https://{bare}:{port}/")
     };
     match Url::parse(&text) {
-        Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) && port != 0 => Ok(url),
+        Ok(url)
+            if url.host_str().is_some_and(|h| !h.is_empty())
+                && port != 0
+                && url.port_or_known_default() == Some(port) =>
+        {
+            Ok(url)
+        }
         _ => {
             Err(FetchError::InvalidUrl { url: text, reason: "not a valid host:port to tunnel to" })
         }
