@@ -123,3 +123,37 @@ async fn a_refused_tunnel_does_not_fall_back_but_a_dead_proxy_does() {
     .await
     .unwrap();
 }
+
+/// Chromium derives `Content-Length` from the upload: a caller's own
+/// `Content-Length` (smaller than the body) or `Transfer-Encoding` does not
+/// change what is sent.
+#[tokio::test]
+async fn the_body_length_is_the_bodys_not_the_callers() {
+    timeout(TEST_TIMEOUT, async {
+        let origin = common::Origin::start(|seen| {
+            let framing = format!(
+                "{:?} {:?} {}",
+                seen.header("content-length"),
+                seen.header("transfer-encoding"),
+                String::from_utf8_lossy(&seen.body)
+            );
+            common::reply("200 OK", &[], framing.as_bytes())
+        })
+        .await;
+        let session = session("transport-length");
+        for (name, value) in [("content-length", "2"), ("transfer-encoding", "chunked")] {
+            let post = http::Request::post(origin.url("/"))
+                .header(name, value)
+                .body(Bytes::from_static(b"hello"))
+                .unwrap();
+            let response = session.fetch(post, FetchOptions::default()).await.unwrap();
+            assert_eq!(
+                String::from_utf8(body_bytes(response).await).unwrap(),
+                r#"Some("5") None hello"#,
+                "{name}: {value}"
+            );
+        }
+    })
+    .await
+    .unwrap();
+}

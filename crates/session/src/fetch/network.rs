@@ -292,7 +292,8 @@ fn bodiless(method: &http::Method) -> bool {
 
 /// The request as the client sends it. `Accept: */*` unless the caller
 /// chose one: the Fetch standard's default for `fetch()`, which the
-/// session's earlier reqwest clients also sent.
+/// session's earlier reqwest clients also sent. `Content-Length` is the
+/// body's length (none for a bodiless method without a body).
 fn build_request(
     uri: &http::Uri,
     parts: &http::request::Parts,
@@ -303,14 +304,16 @@ fn build_request(
     if !headers.contains_key(header::ACCEPT) {
         headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
     }
+    // The body's framing is the body's own, never the caller's: Chromium
+    // derives `Content-Length` from the upload, and a caller's smaller
+    // one would make the client cut the body short (a larger one, or a
+    // `Transfer-Encoding`, would leave the server waiting or misreading).
+    headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::TRANSFER_ENCODING);
     let body = if body.is_empty() && bodiless(&parts.method) {
         empty_body()
     } else {
-        if !headers.contains_key(header::CONTENT_LENGTH)
-            && !headers.contains_key(header::TRANSFER_ENCODING)
-        {
-            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-        }
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         match emulation.and_then(|e| e.upload.clone()) {
             Some(bucket) if !body.is_empty() => ShapedBody::new(Full::new(body.clone()), bucket)
                 .map_err(|never| match never {})
