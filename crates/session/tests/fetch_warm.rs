@@ -1,5 +1,5 @@
 //! Warm (preconnected) sockets handed to requests: a closed TLS one is
-//! noticed.
+//! noticed, and a request waits for a preconnect still connecting.
 
 mod common;
 
@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{TEST_TIMEOUT, body_bytes, read_request, reply, session};
+use common::{TEST_TIMEOUT, body_bytes, get, read_request, reply, session};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use sessionkit::{CertificateVerdict, CertificateVerifyRequest, FetchOptions};
 use tokio::io::AsyncWriteExt;
@@ -105,6 +105,53 @@ async fn a_closed_tls_warm_socket_is_not_used_for_a_post() {
         assert_eq!(response.status(), 200);
         assert_eq!(body_bytes(response).await, b"POST payload");
         assert_eq!(counts.accepted.load(Ordering::SeqCst), 2, "a new connection for the POST");
+    })
+    .await
+    .unwrap();
+}
+
+/// A keep-alive TLS origin counting its connections, which starts each
+/// handshake only after `delay`: a connection that takes a while.
+async fn slow_tls_origin(delay: Duration) -> (std::net::SocketAddr, Arc<Counts>) {
+    let acceptor = tls13_acceptor();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let counts = Arc::new(Counts::default());
+    let c = counts.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            c.accepted.fetch_add(1, Ordering::SeqCst);
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                sleep(delay).await;
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                while read_request(&mut tls).await.is_some() {
+                    if tls.write_all(&reply("200 OK", &[], b"warm!")).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, counts)
+}
+
+/// Chromium hands a preconnect's pending connect job to the request that
+/// arrives while it runs: the request does not dial a second connection.
+#[tokio::test]
+async fn a_request_right_after_preconnect_uses_the_connection_being_opened() {
+    timeout(TEST_TIMEOUT, async {
+        let (addr, counts) = slow_tls_origin(Duration::from_millis(300)).await;
+        let session = session("warm-pending");
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
+            CertificateVerdict::Accept
+        }));
+        let url = format!("https://{addr}/");
+        session.preconnect(&Url::parse(&url).unwrap(), 1).unwrap();
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"warm!");
+        sleep(Duration::from_millis(100)).await;
+        assert_eq!(counts.accepted.load(Ordering::SeqCst), 1, "one connection, not two");
     })
     .await
     .unwrap();

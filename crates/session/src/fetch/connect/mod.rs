@@ -24,8 +24,8 @@ use std::task::{Context, Poll};
 
 use http::Uri;
 use sessionkit_proxy_rules::{ProxyScheme, ProxyServer};
-use tokio::time::Instant;
 use tls::TlsConnector;
+use tokio::time::Instant;
 
 pub(crate) use error::{ConnectError, Stage};
 pub(crate) use stream::Conn;
@@ -38,7 +38,7 @@ use proxy::HandshakeError;
 use stream::Stream;
 use tcp::TcpFailure;
 pub(crate) use warm::MAX_SOCKETS_PER_GROUP;
-use warm::WarmSockets;
+use warm::{Warm, WarmSockets};
 
 /// Where a connection goes: scheme, host and port of the request URI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -277,8 +277,15 @@ impl tower_service::Service<Uri> for Connector {
         let connector = self.clone();
         Box::pin(async move {
             let target = Target::from_uri(&uri)?;
-            if let Some(conn) = connector.shared.warm.take(&target) {
-                return Ok(conn);
+            match connector.shared.warm.take(&target) {
+                Warm::Ready(conn) => return Ok(conn),
+                // The preconnect's socket, or (it failed) a dial of our own.
+                Warm::Pending(waiting) => {
+                    if let Ok(conn) = waiting.await {
+                        return Ok(conn);
+                    }
+                }
+                Warm::None => {}
             }
             connector.dial(&target).await
         })

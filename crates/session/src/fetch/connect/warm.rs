@@ -5,12 +5,16 @@
 //! "unused idle" sockets: the pool closes them when they have not been used
 //! for 10 seconds (its unused idle socket timeout, against 5 minutes for a
 //! socket that has carried a request), and a group (one destination through
-//! one proxy) never has more than 6 sockets.
+//! one proxy) never has more than 6 sockets. A request that arrives while a
+//! preconnect is still connecting takes over that connect job instead of
+//! starting its own; so here it waits for the preconnect's socket, and
+//! dials itself only if that preconnect fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use crate::fetch::connect::stream::Conn;
@@ -35,23 +39,54 @@ struct Group {
     idle: Vec<(Conn, Instant)>,
     /// Preconnects still connecting.
     connecting: usize,
+    /// Requests waiting for one of those, first come first served; never
+    /// more than `connecting` (each waits for a connect of its own).
+    waiters: VecDeque<oneshot::Sender<Conn>>,
+}
+
+impl Group {
+    /// Whether the group holds nothing: it can go.
+    fn is_empty(&self) -> bool {
+        self.idle.is_empty() && self.connecting == 0 && self.waiters.is_empty()
+    }
+}
+
+/// What a request finds among the warm sockets of its destination.
+pub(crate) enum Warm {
+    /// A warm socket, connected and usable.
+    Ready(Conn),
+    /// A preconnect still connecting will hand over its socket; the
+    /// sender is dropped instead if it fails (or the sockets are closed).
+    Pending(oneshot::Receiver<Conn>),
+    /// Nothing: dial.
+    None,
 }
 
 impl WarmSockets {
-    /// A warm socket to `target` still fit for a request, if there is one;
-    /// expired or closed ones are dropped on the way.
-    pub(crate) fn take(&self, target: &Target) -> Option<Conn> {
+    /// A warm socket to `target` still fit for a request, if there is one
+    /// (expired or closed ones are dropped on the way); else a preconnect
+    /// to `target` still connecting that no other request waits for.
+    pub(crate) fn take(&self, target: &Target) -> Warm {
         let mut groups = self.lock();
-        let group = groups.get_mut(target)?;
+        let Some(group) = groups.get_mut(target) else { return Warm::None };
         let now = Instant::now();
-        let mut found = None;
+        let mut found = Warm::None;
         while let Some((mut conn, at)) = group.idle.pop() {
             if now.duration_since(at) < UNUSED_IDLE_TIMEOUT && conn.is_usable() {
-                found = Some(conn);
+                found = Warm::Ready(conn);
                 break;
             }
         }
-        if group.idle.is_empty() && group.connecting == 0 {
+        if matches!(found, Warm::None) {
+            // Requests given up (their receiver dropped) wait no more.
+            group.waiters.retain(|waiter| !waiter.is_closed());
+            if group.waiters.len() < group.connecting {
+                let (sender, receiver) = oneshot::channel();
+                group.waiters.push_back(sender);
+                found = Warm::Pending(receiver);
+            }
+        }
+        if group.is_empty() {
             groups.remove(target);
         }
         found
@@ -70,14 +105,38 @@ impl WarmSockets {
         open
     }
 
-    /// A reserved socket finished connecting (or failed: `None`).
-    fn settle(&self, target: &Target, conn: Option<Conn>) {
+    /// A reserved socket finished connecting (or failed: `None`): it goes
+    /// to the first request waiting, else it waits for one. A failure
+    /// lets the first waiting request go and dial itself. Returns whether
+    /// the socket was kept warm.
+    fn settle(&self, target: &Target, conn: Option<Conn>) -> bool {
         let mut groups = self.lock();
         let group = groups.entry(target.clone()).or_default();
         group.connecting = group.connecting.saturating_sub(1);
-        if let Some(conn) = conn {
-            group.idle.push((conn, Instant::now()));
+        let kept = match conn {
+            Some(mut conn) => loop {
+                match group.waiters.pop_front() {
+                    Some(waiter) => match waiter.send(conn) {
+                        Ok(()) => break false,
+                        // That request gave up: the next one, if any.
+                        Err(back) => conn = back,
+                    },
+                    None => {
+                        group.idle.push((conn, Instant::now()));
+                        break true;
+                    }
+                }
+            },
+            None => {
+                // Its sender dropped: the receiver learns and dials.
+                group.waiters.pop_front();
+                false
+            }
+        };
+        if group.is_empty() {
+            groups.remove(target);
         }
+        kept
     }
 
     /// Closes the sockets of `target` that have waited too long.
@@ -86,7 +145,7 @@ impl WarmSockets {
         if let Some(group) = groups.get_mut(target) {
             let now = Instant::now();
             group.idle.retain(|(_, at)| now.duration_since(*at) < UNUSED_IDLE_TIMEOUT);
-            if group.idle.is_empty() && group.connecting == 0 {
+            if group.is_empty() {
                 groups.remove(target);
             }
         }
@@ -102,6 +161,12 @@ impl WarmSockets {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.lock().values().map(|g| g.idle.len()).sum()
+    }
+
+    /// How many destinations have an entry (for tests).
+    #[cfg(test)]
+    fn groups(&self) -> usize {
+        self.lock().len()
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<Target, Group>> {
@@ -127,10 +192,8 @@ pub(crate) fn preconnect(connector: &Connector, target: &Target, wanted: usize) 
                     None
                 }
             };
-            let connected = conn.is_some();
             let warm = connector.warm();
-            warm.settle(&target, conn);
-            if connected {
+            if warm.settle(&target, conn) {
                 schedule_expiry(Arc::downgrade(warm), target);
             }
         });
@@ -161,10 +224,30 @@ mod tests {
         assert_eq!(warm.reserve(&target, 6), 3);
         assert_eq!(warm.reserve(&target, 6), 0);
         for _ in 0..6 {
-            warm.settle(&target, None);
+            assert!(!warm.settle(&target, None));
         }
         assert_eq!(warm.len(), 0);
-        assert!(warm.take(&target).is_none());
+        assert_eq!(warm.groups(), 0, "failed preconnects leave no empty group behind");
+        assert!(matches!(warm.take(&target), Warm::None));
         assert_eq!(warm.reserve(&target, 9), MAX_SOCKETS_PER_GROUP);
+    }
+
+    #[tokio::test]
+    async fn a_request_waits_for_a_connecting_preconnect_and_dials_if_it_fails() {
+        let warm = WarmSockets::default();
+        let target = Target { https: false, host: "a".to_owned(), port: 80 };
+        assert_eq!(warm.reserve(&target, 1), 1);
+        let Warm::Pending(first) = warm.take(&target) else { panic!("should wait") };
+        // One connect, one waiter: the next request dials.
+        assert!(matches!(warm.take(&target), Warm::None));
+        assert!(!warm.settle(&target, None));
+        assert!(first.await.is_err(), "the failed preconnect lets the request dial");
+        assert_eq!(warm.groups(), 0);
+
+        // A waiter that gave up leaves its place to the next request.
+        assert_eq!(warm.reserve(&target, 1), 1);
+        let Warm::Pending(gone) = warm.take(&target) else { panic!("should wait") };
+        drop(gone);
+        assert!(matches!(warm.take(&target), Warm::Pending(_)));
     }
 }
