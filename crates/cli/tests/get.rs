@@ -132,31 +132,36 @@ fn output_file_keeps_the_encoded_body() {
 }
 
 /// `-o FILE` replaces FILE only with a whole body: a request that fails, or
-/// a body cut short, leaves the old FILE and no `.part`. An HTTP error status
+/// a body cut short, leaves the old FILE and no temporary file. An HTTP error status
 /// is a response, and replaces it.
 #[test]
 fn output_file_survives_a_failed_request() {
     let dir = tempfile::tempdir().unwrap();
     let (base, _) = origin();
     let file = dir.path().join("page.html");
-    let part = dir.path().join("page.html.part");
+    // The temporary file is `.page.html.XXXXXX.part`.
+    let part = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .any(|entry| entry.unwrap().file_name().to_string_lossy().starts_with(".page.html"))
+    };
     let path = file.to_str().unwrap();
     std::fs::write(&file, "the old copy").unwrap();
 
     let err = assert_error(&run(dir.path(), &["get", "-o", path, "http://127.0.0.1:1/"]), 1);
     assert!(err.contains("net::ERR_CONNECTION_REFUSED"), "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "the old copy");
-    assert!(!part.exists());
+    assert!(!part());
 
     let out = run(dir.path(), &["get", "-o", path, &format!("{base}/truncated")]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "the old copy");
-    assert!(!part.exists());
+    assert!(!part());
 
     let out = run(dir.path(), &["get", "-o", path, &format!("{base}/teapot")]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "short and stout");
-    assert!(!part.exists());
+    assert!(!part());
 }
 
 /// A stale-while-revalidate hit is served at once and refreshed in the
@@ -261,4 +266,101 @@ fn bad_input_exits_2() {
     }
     let err = assert_error(&run(dir.path(), &["get", "http://127.0.0.1:1/"]), 1);
     assert!(err.contains("net::ERR_CONNECTION_REFUSED"), "{err}");
+}
+
+/// The files in `dir`, sorted, so a left-over temporary file shows.
+#[cfg(unix)]
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `-o LINK` writes through the symlink: the link stays a link and its
+/// target gets the body, with no temporary file left beside either.
+#[cfg(unix)]
+#[test]
+fn output_file_through_a_symlink_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let real = out_dir.join("real.txt");
+    let link = out_dir.join("link.txt");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let out = run(dir.path(), &["get", "-o", link.to_str().unwrap(), &format!("{base}/teapot")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_link(&link).unwrap(), real);
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "short and stout");
+    assert_eq!(listing(&out_dir), ["link.txt", "real.txt"]);
+}
+
+/// The new FILE has the old one's permissions; a FILE this user can't
+/// write is refused before the request and left as it was.
+#[cfg(unix)]
+#[test]
+fn output_file_keeps_its_permissions_and_a_read_only_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen) = origin();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let file = out_dir.join("page.html");
+    std::fs::write(&file, "old").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let path = file.to_str().unwrap();
+    let url = format!("{base}/teapot");
+
+    let out = run(dir.path(), &["get", "-o", path, &url]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "short and stout");
+    assert_eq!(mode(&file), 0o640);
+
+    std::fs::write(&file, "old").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o400)).unwrap();
+    // Root writes a 0400 file anyway (and so would curl): then the mode
+    // must survive the replacement.
+    let writable = std::fs::OpenOptions::new().write(true).open(&file).is_ok();
+    let requests = seen.lock().unwrap().len();
+    let out = run(dir.path(), &["get", "-o", path, &url]);
+    if writable {
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "short and stout");
+    } else {
+        let err = assert_error(&out, 1);
+        assert!(err.contains("Permission denied") && err.contains(path), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "old");
+        assert_eq!(seen.lock().unwrap().len(), requests, "refused before the request");
+    }
+    assert_eq!(mode(&file), 0o400);
+    assert_eq!(listing(&out_dir), ["page.html"]);
+}
+
+/// A `FILE.part` planted as a symlink is neither followed nor used: the
+/// temporary file has a fresh random name.
+#[cfg(unix)]
+#[test]
+fn output_file_ignores_a_planted_part_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = origin();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let file = out_dir.join("x");
+    std::os::unix::fs::symlink(&victim, out_dir.join("x.part")).unwrap();
+
+    let out = run(dir.path(), &["get", "-o", file.to_str().unwrap(), &format!("{base}/teapot")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "short and stout");
+    assert_eq!(listing(&out_dir), ["x", "x.part"]);
 }

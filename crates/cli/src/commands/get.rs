@@ -32,7 +32,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError>
     if let Some(conditions) = emulation(args) {
         session.enable_network_emulation(conditions);
     }
-    // Dropped on failure, which removes a `-o` file's `.part`.
+    // Dropped on failure, which removes a `-o` file's temporary file.
     let mut out = Output::open(args.output.as_deref())?;
 
     let rt = runtime(1)?;
@@ -45,19 +45,23 @@ pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError>
         if args.include {
             write_head(&mut out, &response)?;
         }
-        write_body(&mut out, response.into_body(), &args.url).await?;
-        // A stale-while-revalidate hit starts a refresh in the background;
-        // the runtime ends with this block, so the refresh gets a bounded
-        // time to be stored for the next run.
-        if tokio::time::timeout(CACHE_IDLE_LIMIT, session.cache_idle()).await.is_err() {
-            tracing::warn!("a background cache refresh was still running; it is abandoned");
-        }
-        Ok::<_, WriteError>(())
+        write_body(&mut out, response.into_body(), &args.url).await
     });
+    // FILE is in place as soon as the body is whole, before the wait below.
+    let committed = result.and_then(|()| out.commit().map_err(write_error));
+    if committed.is_ok() {
+        // A stale-while-revalidate hit starts a refresh in the background;
+        // the runtime ends with this run, so the refresh gets a bounded
+        // time to be stored for the next run.
+        rt.block_on(async {
+            if tokio::time::timeout(CACHE_IDLE_LIMIT, session.cache_idle()).await.is_err() {
+                tracing::warn!("a background cache refresh was still running; it is abandoned");
+            }
+        });
+    }
     // The cookies the responses set are written now, failure or not.
     let flushed = session.cookies().and_then(|cookies| cookies.flush());
-    result?;
-    out.commit().map_err(write_error)?;
+    committed?;
     Ok(flushed?)
 }
 
