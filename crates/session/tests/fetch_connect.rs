@@ -10,11 +10,12 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use common::{TEST_TIMEOUT, body_bytes, get, read_request, session};
+use common::{TEST_TIMEOUT, body_bytes, get, read_request, session, session_with};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use sessionkit::{CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+use tokio::sync::Barrier;
 use tokio::time::timeout;
 use tokio_rustls::TlsAcceptor;
 
@@ -139,6 +140,66 @@ async fn clearing_the_proc_goes_back_to_the_platform_verifier() {
         session.clear_certificate_verify_proc();
         let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
         assert!(matches!(error, FetchError::CertificateInvalid { .. }), "{error:?}");
+    })
+    .await
+    .unwrap();
+}
+
+/// A loopback HTTP/1.1 origin with keep-alive that answers a request only
+/// once `batch` requests are waiting (so a batch needs `batch` connections
+/// at once), counting the connections it accepted.
+async fn batching_origin(batch: usize) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    let barrier = Arc::new(Barrier::new(batch));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                while read_request(&mut stream).await.is_some() {
+                    barrier.wait().await;
+                    let head = "HTTP/1.1 200 OK\r\nCache-Control: no-store\r\n\
+                                Content-Length: 2\r\n\r\nok";
+                    if stream.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+/// The pool keeps at most six idle connections per destination
+/// (Chromium's per-group limit): of ten connections a burst opened, the
+/// next burst of ten finds six to reuse.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_keeps_six_idle_connections_per_destination() {
+    const BURST: usize = 10;
+    timeout(TEST_TIMEOUT, async {
+        let (origin, accepted) = batching_origin(BURST).await;
+        let session =
+            session_with("connect-idle-cap", sessionkit::PartitionOptions::new().cache(false));
+        for round in 0..2 {
+            let mut requests = Vec::new();
+            for i in 0..BURST {
+                let (session, url) = (session.clone(), format!("http://{origin}/{round}/{i}"));
+                requests.push(tokio::spawn(async move {
+                    let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+                    body_bytes(response).await
+                }));
+            }
+            for request in requests {
+                assert_eq!(request.await.unwrap(), b"ok");
+            }
+            // Let the connections go back to the pool.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        // Ten for the first burst, four more for the second (six reused).
+        assert!(accepted.load(Ordering::SeqCst) >= 14, "{accepted:?} connections");
     })
     .await
     .unwrap();

@@ -12,7 +12,7 @@ use sessionkit_proxy_rules::ProxyServer;
 use crate::fetch::Body;
 use crate::fetch::bad_proxies::BadProxies;
 use crate::fetch::certificate::SharedVerifyProc;
-use crate::fetch::connect::{Connector, tls::TlsConnector};
+use crate::fetch::connect::{Connector, MAX_SOCKETS_PER_GROUP, tls::TlsConnector};
 use crate::fetch::dns::HostResolver;
 use crate::fetch::emulation::{Emulation, NetworkEmulation};
 
@@ -69,11 +69,15 @@ impl NetStack {
             let connector = Connector::new(proxy.clone(), self.resolver.clone(), self.tls.clone());
             // Redirects, cookies and decompression are the pipeline's
             // business; the client only pools connections (idle ones for
-            // 90 s, as the reqwest clients the session had before) and
-            // speaks HTTP/1.1.
+            // 90 s, as the reqwest clients the session had before, at most
+            // six per destination: Chromium's per-group socket limit) and
+            // speaks HTTP/1.1. Live connections are not capped: hyper-util
+            // has no per-host limit, where Chromium queues the requests
+            // beyond six connections to one destination.
             let client = Client::builder(TokioExecutor::new())
                 .pool_timer(TokioTimer::new())
                 .pool_idle_timeout(Duration::from_secs(90))
+                .pool_max_idle_per_host(MAX_SOCKETS_PER_GROUP)
                 .build(connector.clone());
             Route { client, connector }
         });
