@@ -1,6 +1,6 @@
-//! The session's own client stack: keep-alive reuse, the resend of an
-//! idempotent request on a connection the server closed, and which stage
-//! of a connection failed.
+//! The session's own client stack: keep-alive reuse, the resend of a
+//! request on a reused connection the server closed, and which stage of a
+//! connection failed.
 
 mod common;
 
@@ -38,8 +38,30 @@ async fn closing_origin() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
     (addr, accepted)
 }
 
+/// An origin that reads each request and hangs up without answering: a
+/// server failing on a fresh connection.
+async fn hanging_up_origin() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let _ = read_request(&mut stream).await;
+                drop(stream);
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+/// Chromium resends a request of any method whose reused connection
+/// closed before anything came back, once, and never one whose fresh
+/// connection did.
 #[tokio::test]
-async fn an_idempotent_request_is_resent_once_when_a_reused_connection_closes() {
+async fn a_request_is_resent_once_when_a_reused_connection_closes() {
     timeout(TEST_TIMEOUT, async {
         let (addr, accepted) = closing_origin().await;
         let session = session("transport-resend");
@@ -54,14 +76,27 @@ async fn an_idempotent_request_is_resent_once_when_a_reused_connection_closes() 
             "the second GET went again on a new connection"
         );
 
-        // A POST on the reused connection is not resent.
+        // A POST on the reused connection is resent too.
         let post = http::Request::post(&url).body(Bytes::from_static(b"x")).unwrap();
-        let error = session.fetch(post, FetchOptions::default()).await.unwrap_err();
-        assert!(
-            matches!(error, FetchError::EmptyResponse { .. } | FetchError::ConnectionReset { .. }),
-            "{error:?}"
-        );
-        assert_eq!(accepted.load(Ordering::SeqCst), 2);
+        let response = session.fetch(post, FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"ok");
+        assert_eq!(accepted.load(Ordering::SeqCst), 3, "the POST went again on a new connection");
+
+        // A fresh connection that closes: the server's answer, not resent.
+        let (addr, accepted) = hanging_up_origin().await;
+        for request in [get(&format!("http://{addr}/")), {
+            http::Request::post(format!("http://{addr}/")).body(Bytes::from_static(b"x")).unwrap()
+        }] {
+            let error = session.fetch(request, FetchOptions::default()).await.unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    FetchError::EmptyResponse { .. } | FetchError::ConnectionReset { .. }
+                ),
+                "{error:?}"
+            );
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 2, "one connection per request");
     })
     .await
     .unwrap();

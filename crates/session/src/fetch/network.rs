@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::Session;
 use crate::fetch::classify::{classify, proxy_failed, tunnel_failed};
-use crate::fetch::connect::Tunnel;
+use crate::fetch::connect::{Reuse, Tunnel};
 use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
 use crate::fetch::{Body, BoxError, FetchError, empty_body, full_body};
@@ -90,21 +90,21 @@ impl Network {
                 .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?
                 .client;
             let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
-            let mut result = client.request(outgoing).await;
+            let mut result = client.request(outgoing).await.inspect(mark_reused);
             if let Err(error) = &result
-                && may_resend(&parts.method, error)
+                && may_resend(error)
             {
-                // Chromium resends a request whose reused keep-alive
-                // connection turned out closed by the server (reset or
-                // empty response before any byte): the server closed an
-                // idle connection as the request went out. hyper-util's
-                // client resends by itself only a request not yet written;
-                // this covers one written on a connection the server was
-                // closing. Whether the connection was reused is not known
-                // here, so this is limited to idempotent methods, once.
+                // Chromium resends a request, whatever its method, whose
+                // reused keep-alive connection turned out closed by the
+                // server (reset or empty response before any byte): the
+                // server closed an idle connection as the request went out.
+                // hyper-util's client resends by itself only a request not
+                // yet written; this covers one written on a connection the
+                // server was closing. Once: the resend's connection may be
+                // reused too, but a second failure is the server's.
                 tracing::debug!(%url, %error, "the connection closed under the request; resending");
                 let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
-                result = client.request(outgoing).await;
+                result = client.request(outgoing).await.inspect(mark_reused);
             }
             match result {
                 Ok(response) => {
@@ -271,15 +271,22 @@ fn same_target(url: &Url, uri: &http::Uri) -> bool {
 #[derive(Debug, Clone)]
 pub(crate) struct HopUrl(pub(crate) Url);
 
-/// Whether a failed request may go again on a new connection: an
-/// idempotent method (RFC 9110 §9.2.2) that failed with the connection
-/// reset or closed before a response arrived.
-fn may_resend(method: &http::Method, error: &ClientError) -> bool {
-    use http::Method;
-    let idempotent =
-        [Method::GET, Method::HEAD, Method::OPTIONS, Method::TRACE, Method::PUT, Method::DELETE]
-            .contains(method);
-    idempotent && crate::fetch::classify::connection_lost(error)
+/// Whether a failed request may go again on another connection: its
+/// connection was proven ([`Reuse`]: it had carried a response, or was an
+/// unused preconnected socket) and was reset or closed before a response
+/// arrived. Chromium's rule (`ShouldResendRequest`): any method, never
+/// on a fresh connection, where the failure is the server's answer.
+fn may_resend(error: &ClientError) -> bool {
+    error.connect_info().and_then(Reuse::of).is_some_and(|reuse| reuse.is_reused())
+        && crate::fetch::classify::connection_lost(error)
+}
+
+/// A response came back on its connection: the connection is proven for
+/// the requests after it ([`may_resend`]).
+fn mark_reused(response: &http::Response<Incoming>) {
+    if let Some(reuse) = response.extensions().get::<Reuse>() {
+        reuse.mark();
+    }
 }
 
 /// Methods whose requests carry no body when they have none; the others

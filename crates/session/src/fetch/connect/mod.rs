@@ -28,7 +28,7 @@ use tls::TlsConnector;
 use tokio::time::Instant;
 
 pub(crate) use error::{ConnectError, Stage};
-pub(crate) use stream::Conn;
+pub(crate) use stream::{Conn, Reuse};
 pub use tunnel::Tunnel;
 
 use crate::fetch::BoxError;

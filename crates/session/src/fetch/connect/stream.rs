@@ -4,6 +4,8 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use hyper_util::client::legacy::connect::{Connected, Connection};
@@ -107,18 +109,55 @@ impl AsyncWrite for Stream {
     }
 }
 
-/// A connection as hyper-util's client takes it: the stream, and whether
-/// it goes to an HTTP proxy that forwards requests (then hyper writes the
-/// request target in absolute form, `GET http://host/path`).
+/// Whether a connection is proven: it has carried a response, or it was a
+/// preconnected socket handed to a request from the idle warm ones.
+/// Chromium resends a request whose proven connection closed before
+/// anything came back (the server dropped a keep-alive connection as the
+/// request went out), and never one on a fresh connection (the server
+/// itself failed). Shared by the connection and hyper-util's record of it
+/// (`Connected::extra`), so the network layer can read it from a response
+/// or an error.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reuse(Arc<AtomicBool>);
+
+impl Reuse {
+    /// The connection carried a response (or was handed out warm).
+    pub(crate) fn mark(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the connection was proven before the current request.
+    pub(crate) fn is_reused(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// The marker of the connection hyper-util reports `connected` for.
+    pub(crate) fn of(connected: &Connected) -> Option<Self> {
+        let mut extensions = http::Extensions::new();
+        connected.get_extras(&mut extensions);
+        extensions.remove::<Self>()
+    }
+}
+
+/// A connection as hyper-util's client takes it: the stream, whether it
+/// goes to an HTTP proxy that forwards requests (then hyper writes the
+/// request target in absolute form, `GET http://host/path`), and whether
+/// it is proven ([`Reuse`]).
 #[derive(Debug)]
 pub(crate) struct Conn {
     io: TokioIo<Stream>,
     forward_proxy: bool,
+    reuse: Reuse,
 }
 
 impl Conn {
     pub(crate) fn new(stream: Stream, forward_proxy: bool) -> Self {
-        Self { io: TokioIo::new(stream), forward_proxy }
+        Self { io: TokioIo::new(stream), forward_proxy, reuse: Reuse::default() }
+    }
+
+    /// Marks the connection proven: see [`Reuse`].
+    pub(crate) fn mark_reused(&self) {
+        self.reuse.mark();
     }
 
     /// See [`Stream::is_usable`].
@@ -129,7 +168,7 @@ impl Conn {
 
 impl Connection for Conn {
     fn connected(&self) -> Connected {
-        Connected::new().proxy(self.forward_proxy)
+        Connected::new().proxy(self.forward_proxy).extra(self.reuse.clone())
     }
 }
 

@@ -73,6 +73,10 @@ impl WarmSockets {
         let mut found = Warm::None;
         while let Some((mut conn, at)) = group.idle.pop() {
             if now.duration_since(at) < UNUSED_IDLE_TIMEOUT && conn.is_usable() {
+                // Chromium counts an unused idle socket as reused when a
+                // request closes on it (see `Reuse`); a socket handed over
+                // from a connect still running (below) is fresh.
+                conn.mark_reused();
                 found = Warm::Ready(conn);
                 break;
             }
