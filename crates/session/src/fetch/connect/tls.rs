@@ -136,3 +136,29 @@ pub(crate) async fn handshake(
     let tls = settings.connect(name, stream).await?;
     Ok(Stream::Tls(Box::new(tls)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::certificate::CertificateVerdict;
+
+    /// Nothing is loaded until a handshake asks; then the settings are
+    /// made once per verify proc, and a new proc gets new settings (no
+    /// TLS session cache shared with the old ones).
+    #[tokio::test]
+    async fn settings_are_made_on_first_use_and_anew_per_proc() {
+        let tls = TlsConnector::default();
+        let route_copy = tls.clone();
+        assert!(!tls.shared.platform.initialized(), "loaded before any handshake");
+
+        let first = tls.settings().await.unwrap();
+        assert!(tls.shared.platform.initialized());
+        let again = route_copy.settings().await.unwrap();
+        assert!(Arc::ptr_eq(first.config(), again.config()), "settings made twice");
+
+        let proc: SharedVerifyProc = Arc::new(|_: &_| CertificateVerdict::Reject);
+        tls.set_verify_proc(Some(proc));
+        let after = route_copy.settings().await.unwrap();
+        assert!(!Arc::ptr_eq(first.config(), after.config()), "old settings after a new proc");
+    }
+}
