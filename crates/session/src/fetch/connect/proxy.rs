@@ -10,8 +10,10 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use crate::fetch::BoxError;
 use crate::fetch::connect::tcp::bare_host;
 
-/// The most a proxy's answer to `CONNECT` may take up (Chromium's HTTP
-/// stream parser caps response heads similarly).
+/// The most a proxy's answer to `CONNECT` may take up. Chromium's HTTP
+/// stream parser allows response heads up to 256 KiB; a tunnel's answer is
+/// a status line and a few headers, so this cap is smaller on purpose (the
+/// head is read a byte at a time, see [`http_connect`]).
 const MAX_TUNNEL_HEAD: usize = 16 * 1024;
 
 /// Why a proxy handshake failed.
@@ -23,6 +25,14 @@ pub(crate) enum HandshakeError {
     /// The proxy answered and refused.
     #[error("{0}")]
     Refused(String),
+    /// An HTTP proxy answered `CONNECT` with a status other than 200.
+    #[error("the proxy answered {line:?}")]
+    TunnelStatus {
+        /// The status code (407: the proxy wants credentials).
+        status: u16,
+        /// The status line as received.
+        line: String,
+    },
 }
 
 impl HandshakeError {
@@ -31,7 +41,7 @@ impl HandshakeError {
     pub(crate) fn into_box(self) -> BoxError {
         match self {
             Self::Io(io) => Box::new(io),
-            refused @ Self::Refused(_) => Box::new(refused),
+            refused @ (Self::Refused(_) | Self::TunnelStatus { .. }) => Box::new(refused),
         }
     }
 }
@@ -42,9 +52,11 @@ fn authority(host: &str, port: u16) -> String {
     if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
 }
 
-/// Asks an HTTP proxy for a tunnel to `host:port`. Any 2xx answer opens
-/// it; anything else (407 included: no credentials are configured) is a
-/// refusal, Chromium's `ERR_TUNNEL_CONNECTION_FAILED`.
+/// Asks an HTTP proxy for a tunnel to `host:port`. Only 200 opens it, as
+/// in Chromium (another 2xx is no tunnel it trusts); anything else (407
+/// included: no credentials are configured) is a refusal that keeps the
+/// status code, Chromium's `ERR_TUNNEL_CONNECTION_FAILED`. No
+/// `User-Agent` is sent: the connector does not know the session's.
 pub(crate) async fn http_connect<S>(
     stream: &mut S,
     host: &str,
@@ -74,7 +86,10 @@ where
     let version_ok = words.next().is_some_and(|v| v.starts_with("HTTP/1."));
     let code = words.next().and_then(|c| c.parse::<u16>().ok());
     match code {
-        Some(200..=299) if version_ok => Ok(()),
+        Some(200) if version_ok => Ok(()),
+        Some(status) if version_ok => {
+            Err(HandshakeError::TunnelStatus { status, line: status_line })
+        }
         _ => Err(HandshakeError::Refused(format!("the proxy answered {status_line:?}"))),
     }
 }
@@ -177,7 +192,7 @@ mod tests {
             String::from_utf8_lossy(&buf[..n]).into_owned()
         });
         let error = http_connect(&mut client, "[::1]", 443).await.unwrap_err();
-        assert!(matches!(error, HandshakeError::Refused(_)), "{error}");
+        assert!(matches!(error, HandshakeError::TunnelStatus { status: 403, .. }), "{error}");
         assert_eq!(proxy.await.unwrap(), "CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\n\r\n");
 
         let (mut client, mut server) = tokio::io::duplex(1024);
@@ -187,5 +202,15 @@ mod tests {
             server.write_all(b"HTTP/1.0 200 OK\r\n\r\n").await.unwrap();
         });
         http_connect(&mut client, "example.com", 443).await.unwrap();
+
+        // Another 2xx opens no tunnel (Chromium accepts 200 only).
+        let (mut client, mut server) = tokio::io::duplex(1024);
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 1024];
+            let _ = server.read(&mut buf).await.unwrap();
+            server.write_all(b"HTTP/1.1 204 No Content\r\n\r\n").await.unwrap();
+        });
+        let error = http_connect(&mut client, "example.com", 443).await.unwrap_err();
+        assert!(matches!(error, HandshakeError::TunnelStatus { status: 204, .. }), "{error}");
     }
 }
