@@ -50,3 +50,33 @@ pub enum Error {
     #[error("cache index (sled) failed: {0}")]
     Index(#[from] sled::Error),
 }
+
+impl Error {
+    /// Whether opening a disk cache failed because another handle holds its
+    /// folder's lock (sled's lock file, held by a cache still open in this
+    /// or another process). Unlike other failures this one passes when the
+    /// holder lets go, so a caller may try again later.
+    #[must_use]
+    pub fn is_lock_held(&self) -> bool {
+        match self {
+            #[cfg(feature = "sled")]
+            Self::Index(e) => sled_lock_held(e),
+            _ => false,
+        }
+    }
+}
+
+/// sled 0.34 reports a held lock file as an `Other` I/O error whose message
+/// starts "could not acquire lock on" (it formats the `WouldBlock` into the
+/// text and keeps no source), so the text is what tells it apart; a bare
+/// `WouldBlock` is taken too.
+#[cfg(feature = "sled")]
+pub(crate) fn sled_lock_held(error: &sled::Error) -> bool {
+    match error {
+        sled::Error::Io(e) => {
+            e.kind() == std::io::ErrorKind::WouldBlock
+                || e.to_string().starts_with("could not acquire lock on")
+        }
+        _ => false,
+    }
+}

@@ -5,9 +5,14 @@
 //! others its in-memory backend; `{ cache: false }` disables it. The cache
 //! is opened on first use, like the cookie store, so a session that only
 //! resolves proxies writes nothing. A disk cache that can't be opened is
-//! reported once; the session then runs without a cache.
+//! reported once; the session then runs without a cache. One whose folder
+//! another handle holds (a dropped session's background work finishing) is
+//! tried again after a short cool-down instead.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use sessionkit_http_cache::{DiskOptions, HttpCache, default_memory_capacity};
 
@@ -40,6 +45,11 @@ impl Session {
     /// reported once: the session then runs without a cache (later calls
     /// return `Ok(None)`), as Chromium's HTTP cache goes on without its
     /// backend when creating it failed rather than retrying per request.
+    /// The exception is a folder another handle holds
+    /// ([`is_lock_held`](sessionkit_http_cache::Error::is_lock_held), such
+    /// as a dropped session of the same partition finishing its background
+    /// work): that is reported too, but tried again a few seconds later
+    /// (calls meanwhile return `Ok(None)`), since the holder lets go.
     pub fn http_cache(&self) -> Result<Option<HttpCache>, Error> {
         if !self.options().cache {
             return Ok(None);
@@ -54,7 +64,7 @@ impl Session {
                 .get_or_insert_with(|| self.cache_builder().in_memory(default_memory_capacity()));
             return Ok(Some(cache.clone()));
         };
-        if self.cache_unavailable() {
+        if self.cache_unavailable() || lock_busy(&cache_dir(storage)) {
             return Ok(None);
         }
         let _opening = self.lock_cache_opening();
@@ -72,7 +82,14 @@ impl Session {
                 Ok(Some(cache))
             }
             Err(source) => {
-                self.lock_stores().http_cache_failed = true;
+                if source.is_lock_held() {
+                    // Another handle has the folder (a dropped session's
+                    // background work finishing): that passes, so it is
+                    // tried again after a cool-down rather than never.
+                    mark_lock_busy(&dir);
+                } else {
+                    self.lock_stores().http_cache_failed = true;
+                }
                 Err(Error::HttpCache { path: dir, source })
             }
         }
@@ -89,6 +106,13 @@ impl Session {
     pub async fn http_cache_async(&self) -> Result<Option<HttpCache>, Error> {
         if let Some(cache) = self.opened_http_cache() {
             return Ok(Some(cache));
+        }
+        // Nothing to open, or an in-memory cache (opened without I/O): no
+        // round trip to the blocking pool, which every request of such a
+        // session would pay.
+        let Some(storage) = self.storage_path() else { return self.http_cache() };
+        if !self.options().cache || self.cache_unavailable() || lock_busy(&cache_dir(storage)) {
+            return Ok(None);
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return self.http_cache();
@@ -175,6 +199,29 @@ fn cache_dir(storage: &Path) -> PathBuf {
     storage.join(CACHE_DIR_NAME)
 }
 
+/// How long a cache folder whose lock another handle held is left alone
+/// before it is tried again: opening waits about a second for the lock, which
+/// every request would pay meanwhile.
+const LOCK_COOL_DOWN: Duration = Duration::from_secs(3);
+
+/// The cache folders whose lock was found held, and when. Kept per folder,
+/// process-wide, because the lock is the folder's, whichever session asks.
+fn busy_folders() -> MutexGuard<'static, HashMap<PathBuf, Instant>> {
+    static BUSY: OnceLock<Mutex<HashMap<PathBuf, Instant>>> = OnceLock::new();
+    BUSY.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether `dir`'s lock was found held less than [`LOCK_COOL_DOWN`] ago.
+fn lock_busy(dir: &Path) -> bool {
+    let mut busy = busy_folders();
+    busy.retain(|_, since| since.elapsed() < LOCK_COOL_DOWN);
+    busy.contains_key(dir)
+}
+
+fn mark_lock_busy(dir: &Path) {
+    busy_folders().insert(dir.to_owned(), Instant::now());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +251,31 @@ mod tests {
         std::fs::remove_file(cache_dir(&storage)).unwrap();
         let session = sessions.from_partition("persist:broken", PartitionOptions::new()).unwrap();
         assert!(session.http_cache().unwrap().is_some());
+    }
+
+    /// A folder another handle holds is reported, left alone for a
+    /// cool-down (no second wait for the lock per request), and opened once
+    /// the holder let go: not given up on for the session's life.
+    #[test]
+    fn a_cache_folder_held_elsewhere_is_tried_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = Sessions::new(dir.path()).unwrap();
+        let session = sessions.from_partition("persist:held", PartitionOptions::new()).unwrap();
+        let folder = cache_dir(session.storage_path().unwrap());
+        let holder = HttpCache::builder().open(&folder, DiskOptions::default()).unwrap();
+
+        match session.http_cache() {
+            Err(Error::HttpCache { source, .. }) => assert!(source.is_lock_held(), "{source}"),
+            other => panic!("expected the held lock, got {other:?}"),
+        }
+        assert!(session.http_cache().unwrap().is_none(), "cooling down");
+        assert!(!session.cache_unavailable(), "not remembered as a failure");
+
+        drop(holder);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while session.http_cache().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the cache was never opened again");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }

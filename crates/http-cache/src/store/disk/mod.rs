@@ -458,7 +458,7 @@ fn open_index(path: &Path) -> Result<sled::Db, Error> {
     loop {
         match sled::Config::new().path(path).open() {
             Ok(db) => return Ok(db),
-            Err(sled::Error::Io(e)) if tries < 50 && e.kind() == std::io::ErrorKind::WouldBlock => {
+            Err(e) if tries < 50 && crate::error::sled_lock_held(&e) => {
                 tries += 1;
                 std::thread::sleep(Duration::from_millis(20));
             }
