@@ -161,6 +161,13 @@ impl ConnectFailure {
     /// stage; `source` is what the error reports underneath.
     fn into_fetch_error(self, url: Url, proxy: &ProxyServer, source: BoxError) -> FetchError {
         let Self { stage, timed_out, refused_by_proxy, cause } = self;
+        // Chromium's host resolver reports a lookup that took too long as
+        // ERR_NAME_NOT_RESOLVED (with a DNS timeout underneath), not as a
+        // timed-out connection.
+        if timed_out && stage == Stage::Dns {
+            let host = url.host_str().unwrap_or_default().to_owned();
+            return FetchError::NameNotResolved { url, host, source };
+        }
         if timed_out {
             return FetchError::TimedOut { url, source };
         }
@@ -201,5 +208,23 @@ impl ConnectFailure {
                 _ => FetchError::ConnectionFailed { url, source },
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dns_timeout_is_name_not_resolved_and_a_tcp_one_timed_out() {
+        let url = Url::parse("https://example.test/").unwrap();
+        let direct = ProxyServer::direct();
+        let error = tunnel_failed(&url, &direct, ConnectError::timed_out(Stage::Dns));
+        match &error {
+            FetchError::NameNotResolved { host, .. } => assert_eq!(host, "example.test"),
+            other => panic!("{other:?}"),
+        }
+        let error = tunnel_failed(&url, &direct, ConnectError::timed_out(Stage::Tcp));
+        assert!(matches!(error, FetchError::TimedOut { .. }), "{error:?}");
     }
 }

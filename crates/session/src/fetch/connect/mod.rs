@@ -32,7 +32,7 @@ pub(crate) use stream::{Conn, Reuse};
 pub use tunnel::Tunnel;
 
 use crate::fetch::BoxError;
-use crate::fetch::dns::HostResolver;
+use crate::fetch::dns::{HostResolver, NameNotResolved};
 use crate::fetch::stack::CONNECT_TIMEOUT;
 use proxy::HandshakeError;
 use stream::Stream;
@@ -153,9 +153,12 @@ impl Connector {
         let proxy = &shared.proxy;
         let (stream, forward_proxy) = match proxy.scheme() {
             ProxyScheme::Direct => {
-                let tcp = tcp_stage(deadline, Stage::Dns, Stage::Tcp, async {
-                    tcp::connect(&shared.resolver, &target.host, target.port).await
-                })
+                let tcp = tcp_stage(
+                    deadline,
+                    (Stage::Dns, Stage::Tcp),
+                    tcp::resolve(&shared.resolver, &target.host),
+                    tcp::connect(&shared.resolver, &target.host, target.port),
+                )
                 .await?;
                 (Stream::Tcp(tcp), false)
             }
@@ -220,9 +223,12 @@ impl Connector {
     async fn proxy_stream(&self, deadline: Instant) -> Result<Stream, ConnectError> {
         let shared = &*self.shared;
         let proxy = &shared.proxy;
-        let tcp = tcp_stage(deadline, Stage::ProxyDns, Stage::ProxyTcp, async {
-            tcp::connect(&shared.resolver, proxy.host(), proxy.port()).await
-        })
+        let tcp = tcp_stage(
+            deadline,
+            (Stage::ProxyDns, Stage::ProxyTcp),
+            tcp::resolve(&shared.resolver, proxy.host()),
+            tcp::connect(&shared.resolver, proxy.host(), proxy.port()),
+        )
         .await?;
         let stream = Stream::Tcp(tcp);
         if proxy.scheme() != ProxyScheme::Https {
@@ -249,14 +255,19 @@ async fn stage<T, E: Into<BoxError>>(
 }
 
 /// [`stage`] for a TCP connection, whose name resolution is a stage of
-/// its own.
-async fn tcp_stage<T>(
+/// its own: `resolve` runs first, so that running out of time while the
+/// name resolves is reported as the resolution's (`dns`), as Chromium
+/// reports a host resolver that timed out as `ERR_NAME_NOT_RESOLVED`;
+/// then `connect` (which finds the answer in the resolver's cache) as
+/// `tcp`, both before `deadline`.
+async fn tcp_stage<A, T>(
     deadline: Instant,
-    dns: Stage,
-    tcp: Stage,
-    future: impl Future<Output = Result<T, TcpFailure>>,
+    (dns, tcp): (Stage, Stage),
+    resolve: impl Future<Output = Result<A, NameNotResolved>>,
+    connect: impl Future<Output = Result<T, TcpFailure>>,
 ) -> Result<T, ConnectError> {
-    match tokio::time::timeout_at(deadline, future).await {
+    stage(deadline, dns, resolve).await?;
+    match tokio::time::timeout_at(deadline, connect).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(TcpFailure::Dns(error))) => Err(ConnectError::new(dns, Box::new(error))),
         Ok(Err(TcpFailure::Io(error))) => Err(ConnectError::new(tcp, Box::new(error))),
@@ -289,5 +300,38 @@ impl tower_service::Service<Uri> for Connector {
             }
             connector.dial(&target).await
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::pending;
+
+    use super::*;
+
+    /// Running out of time names the stage that was running.
+    #[tokio::test(start_paused = true)]
+    async fn a_timeout_is_the_stage_that_ran_out() {
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let stages = (Stage::Dns, Stage::Tcp);
+        let error = tcp_stage(deadline, stages, pending::<Result<(), NameNotResolved>>(), async {
+            Ok::<_, TcpFailure>(())
+        })
+        .await
+        .unwrap_err();
+        assert!(error.timed_out);
+        assert_eq!(error.stage, Stage::Dns);
+
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let error = tcp_stage(
+            deadline,
+            stages,
+            async { Ok::<_, NameNotResolved>(()) },
+            pending::<Result<(), TcpFailure>>(),
+        )
+        .await
+        .unwrap_err();
+        assert!(error.timed_out);
+        assert_eq!(error.stage, Stage::Tcp);
     }
 }
