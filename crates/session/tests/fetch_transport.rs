@@ -192,3 +192,55 @@ async fn the_body_length_is_the_bodys_not_the_callers() {
     .await
     .unwrap();
 }
+
+/// An HTTP proxy that opens every tunnel and then answers in plain HTTP
+/// itself (a captive portal), counting its connections.
+async fn portal_proxy() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1024];
+                let _ = stream.read(&mut buf).await;
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 302 Found\r\nLocation: /login\r\n\r\n",
+                    )
+                    .await;
+                let _ = stream.read(&mut buf).await;
+            });
+        }
+    });
+    (port, accepted)
+}
+
+/// Chromium falls back to the next proxy on `ERR_SSL_PROTOCOL_ERROR`, the
+/// destination's TLS behind the proxy included (talking TLS to a captive
+/// portal), and marks the proxy bad.
+#[tokio::test]
+async fn a_tls_protocol_error_behind_a_proxy_falls_back_to_the_next_entry() {
+    timeout(TEST_TIMEOUT, async {
+        let (portal, accepted) = portal_proxy().await;
+        let dead = common::dead_port().await;
+        let session = session("transport-portal");
+        session.set_proxy(ProxyConfig::fixed_servers(
+            ProxyRules::parse(&format!("127.0.0.1:{portal},direct://")).unwrap(),
+            BypassRules::parse("<-loopback>").unwrap(),
+        ));
+        let url = format!("https://127.0.0.1:{dead}/");
+        // DIRECT was tried after the portal: the destination refuses.
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::ConnectionRefused { .. }), "{error:?}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+        // The portal is bad now: tried after DIRECT, which fails for good.
+        let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert!(matches!(error, FetchError::ConnectionRefused { .. }), "{error:?}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "the bad portal was not tried first");
+    })
+    .await
+    .unwrap();
+}

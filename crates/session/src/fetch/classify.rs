@@ -92,15 +92,25 @@ pub(crate) fn connection_lost(error: &ClientError) -> bool {
 /// Whether a failure through `proxy` means the proxy could not be used, so
 /// the next entry of the list is tried.
 ///
-/// Chromium falls back on errors of the proxy connection itself (its name
-/// not resolving, refused, reset, timed out, an HTTPS proxy's TLS failing,
-/// a SOCKS handshake failing, the name SOCKS4 needs resolved locally not
-/// resolving) but not when an HTTP proxy answered and refused a `CONNECT`
-/// tunnel: the proxy works, the destination is the problem
-/// (`ERR_TUNNEL_CONNECTION_FAILED` is not in its fall-back list), nor on the
-/// destination's own TLS failing behind the proxy.
+/// Chromium (`CanFalloverToNextProxy`) falls back on errors of the proxy
+/// connection itself (its name not resolving, refused, reset, closed, timed
+/// out, an HTTPS proxy's TLS failing, a SOCKS handshake failing, the name
+/// SOCKS4 needs resolved locally not resolving) but not when an HTTP proxy
+/// answered and refused a `CONNECT` tunnel: the proxy works, the
+/// destination is the problem (`ERR_TUNNEL_CONNECTION_FAILED` is not in its
+/// fall-back list). Its list also has `ERR_SSL_PROTOCOL_ERROR` and the
+/// connection being reset or closed whatever the stage, so the
+/// destination's own TLS handshake behind the proxy failing that way (a
+/// captive portal answering in plain HTTP inside the tunnel) falls back
+/// too; a refused certificate does not (it is not in the list). Only
+/// connect failures count: once the request is on its way nothing falls
+/// back.
 pub(crate) fn proxy_failed(proxy: &ProxyServer, error: &ClientError) -> bool {
-    !proxy.is_direct() && connect_error(error).is_some_and(ConnectError::proxy_unusable)
+    !proxy.is_direct()
+        && connect_error(error).is_some_and(|connect| {
+            connect.proxy_unusable()
+                || (connect.stage == Stage::Tls && cause(connect).tls != Some(true))
+        })
 }
 
 /// The error for a request through `proxy` that failed with `error`, the

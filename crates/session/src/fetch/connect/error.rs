@@ -88,9 +88,10 @@ impl ConnectError {
     /// used, so the next entry of the list is tried: a failure of the
     /// proxy connection itself (or of the name SOCKS4 needs resolved
     /// locally), not a `CONNECT` the proxy answered with a refusal nor the
-    /// destination refusing. The rule `classify::proxy_failed` applies to
-    /// a request's connect failure, for a failure with no request
-    /// around it (a tunnel).
+    /// destination refusing. `classify::proxy_failed` applies this rule to
+    /// a request's connect failure and adds the destination's TLS failing
+    /// behind the proxy (which a tunnel, speaking no TLS, cannot have);
+    /// this alone serves a failure with no request around it (a tunnel).
     pub(crate) fn proxy_unusable(&self) -> bool {
         if self.timed_out {
             return true;
