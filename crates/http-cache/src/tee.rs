@@ -213,7 +213,14 @@ async fn keep(pending: Option<Pending>, data: &Bytes) -> Option<Pending> {
 /// when it is at most [`UNATTENDED_REST`] and arrives within
 /// [`UNATTENDED_TIME`]; otherwise the body is abandoned (the network body
 /// dropped, nothing stored), as before the client left.
+///
+/// Requests held for this key go on at once (to the network): Chromium's
+/// cache writer stops holding its queued transactions when its last
+/// consumer goes, and the rest read here is for the store only.
 async fn finish_unattended(mut body: Body, mut pending: Option<Pending>) {
+    if let Some(p) = pending.as_mut() {
+        p.flight.release();
+    }
     let allowed = match pending.as_ref() {
         None => return,
         Some(p) => match p.declared {

@@ -112,6 +112,35 @@ async fn a_small_body_dropped_unread_is_finished_in_the_background() {
     assert_eq!(origin_calls(&mut calls), 0);
 }
 
+/// A body finished in the background after its client left holds no later
+/// request for its key: that one goes to the network at once (Chromium's
+/// writer lets its queued transactions go when its last consumer leaves),
+/// and the rest is still stored.
+#[tokio::test]
+async fn a_body_finished_in_the_background_holds_no_later_request() {
+    let cache = HttpCache::in_memory(1 << 20);
+    let (origin, mut calls) = origin(Some(10));
+    let response = cache.fetch(get(), origin.clone()).await.unwrap();
+    let body_tx = calls.recv().await.unwrap();
+    drop(response);
+    body_tx.send(data("first")).await.unwrap();
+    // The origin stalls; the cache lock timeout (20 s) is far off.
+    let second = tokio::time::timeout(Duration::from_secs(5), cache.fetch(get(), origin.clone()))
+        .await
+        .expect("the later request was held by the background read")
+        .unwrap();
+    assert_eq!(second.extensions().get::<CacheStatus>(), Some(&CacheStatus::Miss));
+    let second_tx = calls.recv().await.unwrap();
+    drop((second, second_tx));
+
+    body_tx.send(data("12345")).await.unwrap();
+    drop(body_tx);
+    cache.background_idle().await;
+    let hit = cache.fetch(get(), origin.clone()).await.unwrap();
+    assert_eq!(hit.extensions().get::<CacheStatus>(), Some(&CacheStatus::Hit));
+    assert_eq!(hit.into_body().collect().await.unwrap().to_bytes(), "first12345");
+}
+
 /// Without a `Content-Length` the rest is read only while it stays small: a
 /// body that ends within 64 KiB after the client left is stored, a longer one
 /// is given up as soon as it passes that bound.
