@@ -84,8 +84,13 @@ pub(crate) struct Inner {
     /// Store operations that failed on requests the network answered.
     store_failures: AtomicU64,
     /// Bumped by every clear: a body whose request went out before it is not
-    /// committed after it (checked under the read lock, across the commit).
-    pub(crate) generation: RwLock<u64>,
+    /// committed after it. Read lock-free when a request goes out (a clear
+    /// syncing files must not hold request starts back).
+    pub(crate) generation: AtomicU64,
+    /// Held shared by a commit across its generation check and the commit,
+    /// exclusively by a clear across its bump and the store's clearing: a
+    /// commit sees the clear, or the clear waits for the commit.
+    pub(crate) clear_gate: RwLock<()>,
     writers: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
     /// Keys whose storable body is being read from the network right now.
     pub(crate) in_flight: Mutex<HashMap<String, Arc<Flight>>>,
@@ -307,7 +312,8 @@ impl Builder {
                 background_done: Notify::new(),
                 lock_timeout: self.lock_timeout,
                 store_failures: AtomicU64::new(0),
-                generation: RwLock::new(0),
+                generation: AtomicU64::new(0),
+                clear_gate: RwLock::new(()),
                 writers: Mutex::default(),
                 in_flight: Mutex::default(),
             }),
@@ -353,9 +359,8 @@ impl HttpCache {
     pub async fn clear(&self) -> Result<(), Error> {
         let cache = self.clone();
         self.blocking(move || {
-            let mut generation =
-                cache.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
-            *generation += 1;
+            let _gate = cache.inner.clear_gate.write().unwrap_or_else(PoisonError::into_inner);
+            cache.inner.generation.fetch_add(1, Ordering::SeqCst);
             cache.inner.store.clear()
         })
         .await
@@ -376,9 +381,8 @@ impl HttpCache {
     pub async fn clear_origin(&self, origin: &url::Origin) -> Result<(), Error> {
         let (cache, origin) = (self.clone(), origin.clone());
         self.blocking(move || {
-            let mut generation =
-                cache.inner.generation.write().unwrap_or_else(PoisonError::into_inner);
-            *generation += 1;
+            let _gate = cache.inner.clear_gate.write().unwrap_or_else(PoisonError::into_inner);
+            cache.inner.generation.fetch_add(1, Ordering::SeqCst);
             cache.inner.store.remove_origin(&origin)
         })
         .await
@@ -399,7 +403,7 @@ impl HttpCache {
 
     /// The current clear generation (see [`Inner::generation`]).
     pub(crate) fn generation(&self) -> u64 {
-        *self.inner.generation.read().unwrap_or_else(PoisonError::into_inner)
+        self.inner.generation.load(Ordering::SeqCst)
     }
 
     /// Waits until the cache has no background work left: no

@@ -371,18 +371,17 @@ impl HttpCache {
         }
         let mut background = copy_request(request);
         background.headers_mut().remove(header::RANGE);
-        let (cache, key, variant, upstream) =
-            (self.clone(), key.to_owned(), variant.clone(), upstream.clone());
-        let work = self.background_work();
+        let refresh =
+            Refresh { cache: self.clone(), key: key.to_owned(), _work: self.background_work() };
+        let (variant, upstream) = (variant.clone(), upstream.clone());
         runtime.spawn(async move {
             // The response is for nobody; what matters is the store update,
             // which a streamed body makes once it was read to the end.
-            if let Ok(response) = cache.revalidate(&key, variant, background, upstream, true).await
-            {
+            let Refresh { cache, key, .. } = &refresh;
+            if let Ok(response) = cache.revalidate(key, variant, background, upstream, true).await {
                 let _ = response.into_body().collect().await;
             }
-            lock(&cache.inner.revalidating).remove(&key);
-            drop(work);
+            drop(refresh);
         });
         true
     }
@@ -651,14 +650,32 @@ impl HttpCache {
         let work = move || {
             let output = sink.finish()?;
             // Held across the commit: a clear waits for it, or it sees the clear.
-            let current = cache.inner.generation.read().unwrap_or_else(PoisonError::into_inner);
-            if *current != generation {
+            let _gate = cache.inner.clear_gate.read().unwrap_or_else(PoisonError::into_inner);
+            if cache.generation() != generation {
                 output.discard();
                 return Ok(None);
             }
             cache.inner.store.commit(&key, record, &request, output).map(Some)
         };
         self.blocking(work).await
+    }
+}
+
+/// A `stale-while-revalidate` refresh in flight: its key leaves
+/// `revalidating` when it ends, or when its task is cancelled (a runtime
+/// shutting down), so a later stale hit can start another.
+struct Refresh {
+    /// Dropped before `_work` (field order): a disk cache's index must be
+    /// closed by the time [`HttpCache::background_idle`] sees no work left,
+    /// or a new handle for the folder can find its lock still held.
+    cache: HttpCache,
+    key: String,
+    _work: crate::cache::BackgroundWork,
+}
+
+impl Drop for Refresh {
+    fn drop(&mut self) {
+        lock(&self.cache.inner.revalidating).remove(&self.key);
     }
 }
 
