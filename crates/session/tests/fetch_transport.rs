@@ -240,6 +240,15 @@ async fn a_tls_protocol_error_behind_a_proxy_falls_back_to_the_next_entry() {
         let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
         assert!(matches!(error, FetchError::ConnectionRefused { .. }), "{error:?}");
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "the bad portal was not tried first");
+
+        // The portal alone: its error is the TLS failure, not the proxy's.
+        let alone = common::session("transport-portal-only");
+        alone.set_proxy(ProxyConfig::fixed_servers(
+            ProxyRules::parse(&format!("127.0.0.1:{portal}")).unwrap(),
+            BypassRules::parse("<-loopback>").unwrap(),
+        ));
+        let error = alone.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
+        assert_eq!(error.net_error(), "ERR_SSL_PROTOCOL_ERROR", "{error:?}");
     })
     .await
     .unwrap();

@@ -113,6 +113,26 @@ pub(crate) fn proxy_failed(proxy: &ProxyServer, error: &ClientError) -> bool {
         })
 }
 
+/// The error a request reports when `error` through `proxy` made it fall
+/// back and no later entry worked: `ERR_PROXY_CONNECTION_FAILED` naming the
+/// proxy, except for the destination's TLS failing behind the proxy, which
+/// keeps its own error (Chromium reports the last entry's error as it is;
+/// the proxy did connect).
+pub(crate) fn proxy_fallback_error(
+    url: &Url,
+    proxy: &ProxyServer,
+    error: ClientError,
+) -> FetchError {
+    if connect_error(&error).is_some_and(|connect| connect.stage == Stage::Tls) {
+        return classify(url, proxy, error);
+    }
+    FetchError::ProxyConnectionFailed {
+        url: url.clone(),
+        proxy: proxy.to_string(),
+        source: error.into(),
+    }
+}
+
 /// The error for a request through `proxy` that failed with `error`, the
 /// proxy having been usable (or direct).
 pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> FetchError {

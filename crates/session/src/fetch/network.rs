@@ -11,7 +11,7 @@ use sessionkit_proxy_rules::ProxyScheme;
 use url::Url;
 
 use crate::Session;
-use crate::fetch::classify::{classify, proxy_failed, tunnel_failed};
+use crate::fetch::classify::{classify, proxy_failed, proxy_fallback_error, tunnel_failed};
 use crate::fetch::connect::{Reuse, Tunnel};
 use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
@@ -114,11 +114,7 @@ impl Network {
                 Err(error) if proxy_failed(proxy, &error) => {
                     stack.bad_proxies.mark(proxy);
                     tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
-                    last_proxy_failure = Some(FetchError::ProxyConnectionFailed {
-                        url: url.clone(),
-                        proxy: proxy.to_string(),
-                        source: error.into(),
-                    });
+                    last_proxy_failure = Some(proxy_fallback_error(&url, proxy, error));
                 }
                 Err(error) => return Err(classify(&url, proxy, error)),
             }
