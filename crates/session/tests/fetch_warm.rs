@@ -160,3 +160,26 @@ async fn a_request_right_after_preconnect_uses_the_connection_being_opened() {
     .await
     .unwrap();
 }
+
+/// A live TLS warm socket, with the server's session tickets waiting on
+/// it, is used: the tickets are no sign of a closed connection.
+#[tokio::test]
+async fn a_live_tls_warm_socket_carries_the_request() {
+    timeout(TEST_TIMEOUT, async {
+        let (addr, counts) = slow_tls_origin(Duration::ZERO).await;
+        let session = session("warm-tls-live");
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
+            CertificateVerdict::Accept
+        }));
+        let url = format!("https://{addr}/");
+        session.preconnect(&Url::parse(&url).unwrap(), 1).unwrap();
+        until(&counts.accepted, 1).await;
+        // The handshake done and the tickets sent.
+        sleep(Duration::from_millis(200)).await;
+        let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
+        assert_eq!(body_bytes(response).await, b"warm!");
+        assert_eq!(counts.accepted.load(Ordering::SeqCst), 1, "served on the warm socket");
+    })
+    .await
+    .unwrap();
+}
