@@ -61,11 +61,9 @@ impl HttpCache {
         declared: Option<u64>,
         status: CacheStatus,
     ) -> Result<Response<Body>, Error> {
-        let Some(writer) = self.writer(key).await else {
-            // Another request held the key past the cache lock timeout:
-            // answered without the cache, as Chromium does.
-            return Ok(tagged(Response::from_parts(head, body), status));
-        };
+        // The key's write lock is taken only around the publish below, not
+        // while the body is read: a slow body must not hold other writers
+        // of the key (a revalidation's header update, a streamed commit).
         let max = self.inner.store.max_entry_size();
         let mut sink = self.inner.store.sink().map_err(|e| self.store_failed(&e)).ok();
         let mut read = Read::default();
@@ -112,14 +110,20 @@ impl HttpCache {
         // ones, since the body is now whole), without an Age of our own; fields a
         // qualified `no-cache` names are kept here, only the stored copy lacks them.
         let headers = to_map(&without_hop_by_hop(&head.headers));
-        let published =
-            self.publish(key, record.clone(), request.headers(), sink, generation).await;
-        drop(writer);
+        let published = match self.writer(key).await {
+            Some(_writer) => {
+                self.publish(key, record.clone(), request.headers(), sink, generation).await
+            }
+            // Another request held the key past the cache lock timeout:
+            // not stored, as Chromium's transaction leaves the cache alone
+            // then.
+            None => Ok(None),
+        };
         let variant = match published {
             Ok(Some(variant)) => variant,
-            // Not stored (the cache was cleared meanwhile, or the store
-            // failed): answered from what was read, as the stored copy would
-            // have been.
+            // Not stored (the key held too long, the cache cleared
+            // meanwhile, or the store failed): answered from what was read,
+            // as the stored copy would have been.
             failed => {
                 if let Err(error) = failed {
                     self.store_failed(&error);

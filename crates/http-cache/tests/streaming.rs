@@ -141,6 +141,41 @@ async fn a_body_finished_in_the_background_holds_no_later_request() {
     assert_eq!(hit.into_body().collect().await.unwrap().to_bytes(), "first12345");
 }
 
+/// A `Range` miss reads its whole body before answering, without holding
+/// the key's write lock meanwhile: another request's body for the key is
+/// committed, and ends for its client, while the range's body is still
+/// coming.
+#[tokio::test]
+async fn a_range_miss_being_read_holds_no_other_commit() {
+    let cache = HttpCache::in_memory(1 << 20);
+    let (origin, mut calls) = origin(Some(10));
+    let ranged = CacheRequest::new(
+        http::Request::get(URL).header("range", "bytes=0-1").body(Bytes::new()).unwrap(),
+    );
+    let range = tokio::spawn({
+        let (cache, origin) = (cache.clone(), origin.clone());
+        async move { cache.fetch(ranged, origin).await.unwrap() }
+    });
+    let range_tx = calls.recv().await.unwrap();
+    range_tx.send(data("01234")).await.unwrap();
+
+    let whole = cache.fetch(get(), origin.clone()).await.unwrap();
+    let whole_tx = calls.recv().await.unwrap();
+    whole_tx.send(data("abcdefghij")).await.unwrap();
+    drop(whole_tx);
+    let body = tokio::time::timeout(Duration::from_secs(5), whole.into_body().collect())
+        .await
+        .expect("the commit waited for the range's body")
+        .unwrap();
+    assert_eq!(body.to_bytes(), "abcdefghij");
+
+    range_tx.send(data("56789")).await.unwrap();
+    drop(range_tx);
+    let range = range.await.unwrap();
+    assert_eq!(range.status(), 206);
+    assert_eq!(range.into_body().collect().await.unwrap().to_bytes(), "01");
+}
+
 /// Without a `Content-Length` the rest is read only while it stays small: a
 /// body that ends within 64 KiB after the client left is stored, a longer one
 /// is given up as soon as it passes that bound.
