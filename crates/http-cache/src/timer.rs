@@ -20,6 +20,24 @@ struct Timers {
     due: BinaryHeap<Reverse<(Instant, u64)>>,
     wakers: HashMap<u64, oneshot::Sender<()>>,
     next: u64,
+    /// How many timers were still waited for after the last prune: the next
+    /// prune waits until there are twice as many, so many live timers (each
+    /// request's lock wait) do not make every new one rescan them all.
+    live_after_prune: usize,
+}
+
+impl Timers {
+    /// Drops the timers nobody waits for any more, once enough piled up.
+    fn prune(&mut self) {
+        if self.wakers.len() <= PRUNE_ABOVE.max(self.live_after_prune.saturating_mul(2)) {
+            return;
+        }
+        self.wakers.retain(|_, waker| !waker.is_closed());
+        let wakers = &self.wakers;
+        let live = std::mem::take(&mut self.due);
+        self.due = live.into_iter().filter(|Reverse((_, id))| wakers.contains_key(id)).collect();
+        self.live_after_prune = self.wakers.len();
+    }
 }
 
 struct Wheel {
@@ -70,15 +88,7 @@ pub(crate) fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'st
     let (tx, rx) = oneshot::channel();
     let armed = Instant::now().checked_add(duration).zip(wheel()).map(|(at, wheel)| {
         let mut timers = wheel.timers.lock().unwrap_or_else(PoisonError::into_inner);
-        if timers.wakers.len() > PRUNE_ABOVE {
-            timers.wakers.retain(|_, waker| !waker.is_closed());
-            let live = std::mem::take(&mut timers.due);
-            let kept: BinaryHeap<_> = live
-                .into_iter()
-                .filter(|Reverse((_, id))| timers.wakers.contains_key(id))
-                .collect();
-            timers.due = kept;
-        }
+        timers.prune();
         let id = timers.next;
         timers.next += 1;
         timers.due.push(Reverse((at, id)));
@@ -105,5 +115,34 @@ mod tests {
         let waker = std::task::Waker::noop();
         let mut cx = std::task::Context::from_waker(waker);
         assert!(std::pin::pin!(endless).poll(&mut cx).is_pending());
+    }
+
+    /// Timers still waited for are not rescanned per new timer: a prune
+    /// runs again only once their number doubled.
+    #[test]
+    fn live_timers_are_pruned_only_when_they_doubled() {
+        let mut timers = Timers::default();
+        let far = Instant::now() + Duration::from_secs(3600);
+        let add = |timers: &mut Timers| {
+            let (tx, rx) = oneshot::channel();
+            let id = timers.next;
+            timers.next += 1;
+            timers.due.push(Reverse((far, id)));
+            timers.wakers.insert(id, tx);
+            timers.prune();
+            rx
+        };
+        let mut receivers: Vec<_> = (0..=PRUNE_ABOVE).map(|_| add(&mut timers)).collect();
+        assert_eq!(timers.live_after_prune, PRUNE_ABOVE + 1, "pruned once, all live");
+        receivers.extend((0..PRUNE_ABOVE).map(|_| add(&mut timers)));
+        assert_eq!(timers.live_after_prune, PRUNE_ABOVE + 1, "no prune until doubled");
+        // Abandoned timers are dropped by the prune that doubling brings.
+        receivers.truncate(10);
+        let (one, two) = (add(&mut timers), add(&mut timers));
+        // The ten kept and the two being added.
+        assert_eq!(timers.wakers.len(), 12);
+        assert_eq!(timers.due.len(), 12);
+        assert_eq!(timers.live_after_prune, 12);
+        drop((one, two));
     }
 }
