@@ -63,6 +63,14 @@ impl ManualClock {
     pub fn set(&self, to: SystemTime) {
         self.now.send_replace(to);
     }
+
+    /// How many [`Clock::sleep`]s on this clock are still pending (created
+    /// and not yet ended or dropped). A test moves the clock once the wait it
+    /// means to end has begun, rather than hoping enough yields let it start.
+    #[must_use]
+    pub fn pending_sleeps(&self) -> usize {
+        self.now.receiver_count()
+    }
 }
 
 impl Clock for ManualClock {
