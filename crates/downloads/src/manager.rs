@@ -153,6 +153,12 @@ impl ManagerInner {
 /// [`DownloadItem`] handle left ends its task: nobody could resume it.
 /// Chromium's download manager lets its items go when it shuts down too.
 /// Their records stay, for [`Self::restore`] in a later manager.
+///
+/// Every [`DownloadEvent::Created`] carries a [`DownloadItem`] handle: a
+/// [`subscribe`](Self::subscribe)d receiver that never reads its events
+/// keeps those handles (until newer events push them out of its buffer),
+/// and with them the parked tasks of their items. Drop receivers you stop
+/// reading.
 #[derive(Clone)]
 pub struct DownloadManager {
     inner: Arc<ManagerInner>,
