@@ -195,8 +195,8 @@ pub(crate) async fn run<U: Upstream + 'static>(
         Ok(cache) => cache,
         Err(error) => {
             // Chromium goes on without its cache when the backend can't be
-            // created; the session remembers the failure and later requests
-            // run uncached without trying again.
+            // created; the session remembers the failure (a folder locked by
+            // another handle only for a short cool-down) and runs uncached.
             tracing::warn!(%error, "the HTTP cache is unavailable; fetching without it");
             None
         }
