@@ -60,10 +60,7 @@ async fn no_request_started_after_a_rejecting_proc_is_set_succeeds() {
         let origin = keep_alive_https_origin().await;
         let url = format!("https://{origin}/");
         let session = session("connect-proc-swap");
-        let asked = Arc::new(AtomicUsize::new(0));
-        let count = asked.clone();
-        session.set_certificate_verify_proc(Some(move |_: &CertificateVerifyRequest| {
-            count.fetch_add(1, Ordering::SeqCst);
+        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
             CertificateVerdict::Accept
         }));
         // Warm up: the proc accepts, connections get pooled.
@@ -76,11 +73,12 @@ async fn no_request_started_after_a_rejecting_proc_is_set_succeeds() {
         let stop = Arc::new(AtomicBool::new(false));
         let violations = Arc::new(AtomicUsize::new(0));
         let after = Arc::new(AtomicUsize::new(0));
+        let before = Arc::new(AtomicUsize::new(0));
         let mut workers = Vec::new();
         for _ in 0..6 {
             let (session, url) = (session.clone(), url.clone());
             let (swapped, stop) = (swapped.clone(), stop.clone());
-            let (violations, after) = (violations.clone(), after.clone());
+            let (violations, after, before) = (violations.clone(), after.clone(), before.clone());
             workers.push(tokio::spawn(async move {
                 while !stop.load(Ordering::SeqCst) {
                     let started_after = swapped.load(Ordering::SeqCst);
@@ -96,14 +94,17 @@ async fn no_request_started_after_a_rejecting_proc_is_set_succeeds() {
                                 "{error:?}"
                             ),
                         }
-                    } else if let Ok(response) = result {
-                        let _ = body_bytes(response).await;
+                    } else {
+                        if let Ok(response) = result {
+                            let _ = body_bytes(response).await;
+                        }
+                        before.fetch_add(1, Ordering::SeqCst);
                     }
                 }
             }));
         }
         // Let the requesters get going on pooled and new connections.
-        while asked.load(Ordering::SeqCst) < 3 {
+        while before.load(Ordering::SeqCst) < 50 {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
