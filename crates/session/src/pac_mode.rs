@@ -164,7 +164,7 @@ impl Resolution {
     /// The configuration's own answer when it has one (every mode but PAC,
     /// and in PAC modes the implicitly bypassed URLs), else `None`: the
     /// script has to be asked.
-    fn without_script(&self, url: &Url) -> Option<Result<ProxyList, Error>> {
+    pub(crate) fn without_script(&self, url: &Url) -> Option<Result<ProxyList, Error>> {
         match (self.config.resolve(url), &self.pac) {
             (Ok(list), _) => Some(Ok(list)),
             (Err(_), Some(_)) => None,

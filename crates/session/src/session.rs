@@ -336,6 +336,13 @@ impl Session {
         resolution.resolve_async(url).await
     }
 
+    /// The proxy list for `url` when it is known without running a PAC
+    /// script (every mode but PAC, and URLs a PAC mode bypasses); `None`
+    /// when the script has to be asked.
+    pub(crate) fn resolve_proxy_now(&self, url: &Url) -> Option<Result<ProxyList, Error>> {
+        self.read_net().proxy.resolution().without_script(url)
+    }
+
     /// Fetches and compiles the PAC script again now (nothing to do in the
     /// other modes). Blocks the calling thread; see
     /// [`force_reload_proxy_config_async`](Self::force_reload_proxy_config_async).

@@ -138,25 +138,18 @@ impl Session {
         if self.net_stack().emulation().is_some_and(|e| e.conditions.offline) {
             return Ok(());
         }
+        // Without a PAC script to ask, the sockets are reserved before this
+        // returns, so a fetch right after it finds them (still connecting)
+        // instead of dialling its own.
+        if let Some(proxies) = self.resolve_proxy_now(url) {
+            preconnect_through(self, url, &target, num_sockets, proxies);
+            return Ok(());
+        }
         let session = self.clone();
         let url = url.clone();
         runtime.spawn(async move {
-            let proxies = match session.resolve_proxy_async(&url).await {
-                Ok(proxies) => proxies,
-                Err(error) => {
-                    tracing::debug!(%url, %error, "preconnect: no proxy");
-                    return;
-                }
-            };
-            let stack = session.net_stack();
-            let order = stack.bad_proxies.order(&proxies);
-            let Some(proxy) = order.iter().find(|p| p.scheme() != ProxyScheme::Quic) else {
-                return;
-            };
-            match stack.route(proxy) {
-                Ok(route) => route.connector.preconnect(&target, num_sockets),
-                Err(error) => tracing::debug!(%url, %error, "preconnect: no TLS settings"),
-            }
+            let proxies = session.resolve_proxy_async(&url).await;
+            preconnect_through(&session, &url, &target, num_sockets, proxies);
         });
         Ok(())
     }
@@ -228,5 +221,32 @@ impl Session {
     #[must_use]
     pub fn host_resolver_cache_len(&self) -> usize {
         self.net_stack().resolver.len()
+    }
+}
+
+/// Opens `num_sockets` warm connections to `target` through the first
+/// usable entry of `proxies` (the one a request would try first).
+fn preconnect_through(
+    session: &Session,
+    url: &Url,
+    target: &Target,
+    num_sockets: usize,
+    proxies: Result<sessionkit_proxy_rules::ProxyList, crate::Error>,
+) {
+    let proxies = match proxies {
+        Ok(proxies) => proxies,
+        Err(error) => {
+            tracing::debug!(%url, %error, "preconnect: no proxy");
+            return;
+        }
+    };
+    let stack = session.net_stack();
+    let order = stack.bad_proxies.order(&proxies);
+    let Some(proxy) = order.iter().find(|p| p.scheme() != ProxyScheme::Quic) else {
+        return;
+    };
+    match stack.route(proxy) {
+        Ok(route) => route.connector.preconnect(target, num_sockets),
+        Err(error) => tracing::debug!(%url, %error, "preconnect: no TLS settings"),
     }
 }
