@@ -19,8 +19,8 @@ use libfuzzer_sys::fuzz_target;
 use sessionkit_http_cache::headers::without_hop_by_hop;
 use sessionkit_http_cache::record::StoredResponse;
 use sessionkit_http_cache::{
-    Body, BoxError, CacheRequest, Error, CacheStatus, HttpCache, ManualClock, Upstream, format_http_date,
-    parse_http_date,
+    Body, BoxError, CacheRequest, CacheStatus, Error, HttpCache, ManualClock, Upstream,
+    format_http_date, parse_http_date,
 };
 
 const STATUSES: [u16; 12] = [200, 203, 204, 206, 300, 301, 304, 404, 410, 500, 503, 299];

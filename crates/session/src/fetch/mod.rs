@@ -119,10 +119,10 @@ use url::Url;
 
 pub use body::{Body, BoxError, empty_body, full_body};
 pub use certificate::{CertificateVerdict, CertificateVerifyRequest};
+pub use connect::Tunnel;
 pub use emulation::NetworkEmulation;
 pub use error::FetchError;
 pub use headers::weighted_languages;
-pub use connect::Tunnel;
 pub use network::{Network, Upstream};
 pub use options::{CacheMode, Credentials, FetchOptions, RedirectMode};
 pub use redirect::{MAX_REDIRECTS, UrlChain};
