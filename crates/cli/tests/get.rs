@@ -43,6 +43,13 @@ fn answer(request: &Request, stream: &mut TcpStream, seen: &Seen) {
                 format!("v{n}").into_bytes(),
             )
         }
+        "/stall" => {
+            // Ten bytes of a hundred, then nothing until the client leaves.
+            let out = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten..";
+            let _ = stream.write_all(out.as_bytes());
+            std::thread::sleep(std::time::Duration::from_secs(20));
+            return;
+        }
         "/truncated" => {
             let out =
                 "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nonly ten..";
@@ -162,6 +169,42 @@ fn output_file_survives_a_failed_request() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "short and stout");
     assert!(!part());
+}
+
+/// Ctrl-C during `-o FILE` removes the temporary file and leaves FILE as
+/// it was, instead of the signal killing the process with the file behind.
+#[test]
+fn ctrl_c_during_output_to_a_file_leaves_it_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen) = origin();
+    let file = dir.path().join("page.html");
+    std::fs::write(&file, "the old copy").unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sessionkit"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["get", "-o", file.to_str().unwrap(), &format!("{base}/stall")])
+        .env_remove("SESSIONKIT_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The request reached the origin; its first bytes are on their way.
+    let started = std::time::Instant::now();
+    while seen.lock().unwrap().is_empty() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "no request arrived");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = assert_error(&out, 1);
+    assert!(err.contains("interrupted by SIGINT"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "the old copy");
+    assert_eq!(listing(dir.path()).iter().filter(|n| n.starts_with(".page.html")).count(), 0);
 }
 
 /// A stale-while-revalidate hit is served at once and refreshed in the

@@ -11,8 +11,9 @@ between runs, session cookies included), its proxy settings (--proxy-rules \
 and --proxy-bypass apply to this run), network emulation and redirects \
 (followed, up to 20). The body goes to stdout, or FILE with -o, exactly as \
 the server sent it (never decompressed); -i writes the status line and \
-headers first. With -o the body is written to FILE.part and renamed over \
-FILE once it arrived whole: a failed request leaves FILE as it was.
+headers first. With -o the body is written to a temporary file beside FILE \
+and renamed over FILE once it arrived whole: a failed or interrupted \
+(Ctrl-C) request leaves FILE as it was.
 
 Examples:
   sessionkit get http://127.0.0.1:8080/

@@ -9,6 +9,7 @@ use sessionkit::{DownloadItem, DownloadManager};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::commands::download_progress::{Progress, size};
+use crate::commands::signals::Signals;
 use crate::failure::Failure;
 use crate::output::{self, WriteError};
 
@@ -110,61 +111,6 @@ fn change(
             Some(format!("resumed at {at}"))
         }
         _ => None,
-    }
-}
-
-/// The signals that stop the command: Ctrl-C, and the polite kill of a
-/// service manager or a CI runner.
-struct Signals {
-    #[cfg(unix)]
-    interrupt: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    terminate: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    #[cfg(unix)]
-    fn install() -> Self {
-        use tokio::signal::unix::{SignalKind, signal};
-        let install = |kind: SignalKind, name: &str| {
-            signal(kind).inspect_err(|e| tracing::warn!("cannot handle {name}: {e}")).ok()
-        };
-        Self {
-            interrupt: install(SignalKind::interrupt(), "SIGINT"),
-            terminate: install(SignalKind::terminate(), "SIGTERM"),
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn install() -> Self {
-        Self {}
-    }
-
-    /// Resolves with the name of the signal that arrived; never when no
-    /// handler could be installed. Cancel-safe, so it can sit in a loop's
-    /// `select!`.
-    #[cfg(unix)]
-    async fn recv(&mut self) -> &'static str {
-        async fn one(signal: Option<&mut tokio::signal::unix::Signal>) -> Option<()> {
-            match signal {
-                Some(signal) => signal.recv().await,
-                None => std::future::pending().await,
-            }
-        }
-        tokio::select! {
-            Some(()) = one(self.interrupt.as_mut()) => "SIGINT",
-            Some(()) = one(self.terminate.as_mut()) => "SIGTERM",
-            else => std::future::pending().await,
-        }
-    }
-
-    #[cfg(not(unix))]
-    async fn recv(&mut self) -> &'static str {
-        // Without a handler there is nothing to wait for.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        "Ctrl-C"
     }
 }
 

@@ -11,6 +11,7 @@ use sessionkit::{Body, CacheMode, FetchOptions, NetworkEmulation};
 use crate::args::{GetArgs, GlobalArgs};
 use crate::commands::get_output::Output;
 use crate::commands::net::{apply_proxy, fetch_failure, open_session, runtime};
+use crate::commands::signals::Signals;
 use crate::failure::Failure;
 use crate::output::WriteError;
 
@@ -37,15 +38,29 @@ pub(crate) fn run(global: &GlobalArgs, args: &GetArgs) -> Result<(), WriteError>
 
     let rt = runtime(1)?;
     let result = rt.block_on(async {
-        let response = session
-            .fetch(request, FetchOptions::new().cache(cache))
-            .await
-            .map_err(|e| WriteError::Failed(fetch_failure(&e)))?;
-        tracing::info!(status = %response.status(), "response");
-        if args.include {
-            write_head(&mut out, &response)?;
+        let exchange = async {
+            let response = session
+                .fetch(request, FetchOptions::new().cache(cache))
+                .await
+                .map_err(|e| WriteError::Failed(fetch_failure(&e)))?;
+            tracing::info!(status = %response.status(), "response");
+            if args.include {
+                write_head(&mut out, &response)?;
+            }
+            write_body(&mut out, response.into_body(), &args.url).await
+        };
+        let Some(file) = &args.output else { return exchange.await };
+        // With -o, Ctrl-C (or SIGTERM) ends the run through the failure
+        // path, so the temporary file is removed and FILE stays as it was;
+        // without -o the signal's default action is kept.
+        let mut signals = Signals::install();
+        tokio::select! {
+            result = exchange => result,
+            name = signals.recv() => Err(WriteError::Failed(Failure::failed(format!(
+                "interrupted by {name}; {} left as it was",
+                file.display()
+            )))),
         }
-        write_body(&mut out, response.into_body(), &args.url).await
     });
     // FILE is in place as soon as the body is whole, before the wait below.
     let committed = result.and_then(|()| out.commit().map_err(write_error));

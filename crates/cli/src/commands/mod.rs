@@ -13,6 +13,7 @@ pub(crate) mod net;
 pub(crate) mod partitions;
 pub(crate) mod proxy;
 pub(crate) mod serve_proxy;
+pub(crate) mod signals;
 pub(crate) mod spell;
 
 use sessionkit::{Error, Sessions};
