@@ -144,19 +144,12 @@ pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> Fe
     let cause = cause(&error);
     let connect = error.is_connect();
     let source: BoxError = error.into();
-    match cause.io {
-        Some(io::ErrorKind::ConnectionRefused) => FetchError::ConnectionRefused { url, source },
-        Some(io::ErrorKind::TimedOut) => FetchError::TimedOut { url, source },
-        Some(
-            io::ErrorKind::ConnectionReset
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::BrokenPipe
-            | io::ErrorKind::UnexpectedEof,
-        ) => FetchError::ConnectionReset { url, source },
-        _ if cause.hyper_incomplete => FetchError::EmptyResponse { url, source },
-        _ if cause.hyper_parse => FetchError::InvalidResponse { url, source },
-        _ if connect => FetchError::ConnectionFailed { url, source },
-        _ => FetchError::Failed { url, source },
+    match socket_error(cause.io) {
+        Some(socket) => socket(url, source),
+        None if cause.hyper_incomplete => FetchError::EmptyResponse { url, source },
+        None if cause.hyper_parse => FetchError::InvalidResponse { url, source },
+        None if connect => FetchError::ConnectionFailed { url, source },
+        None => FetchError::Failed { url, source },
     }
 }
 
@@ -166,6 +159,25 @@ pub(crate) fn classify(url: &Url, proxy: &ProxyServer, error: ClientError) -> Fe
 pub(crate) fn tunnel_failed(url: &Url, proxy: &ProxyServer, error: ConnectError) -> FetchError {
     let failure = ConnectFailure::of(&error);
     failure.into_fetch_error(url.clone(), proxy, Box::new(error))
+}
+
+/// Chromium's net error for a socket's I/O failure, when its kind names
+/// one: refused, timed out, or reset (aborted, broken pipe and an early end
+/// are resets there too).
+fn socket_error(kind: Option<io::ErrorKind>) -> Option<fn(Url, BoxError) -> FetchError> {
+    match kind? {
+        io::ErrorKind::ConnectionRefused => {
+            Some(|url, source| FetchError::ConnectionRefused { url, source })
+        }
+        io::ErrorKind::TimedOut => Some(|url, source| FetchError::TimedOut { url, source }),
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe
+        | io::ErrorKind::UnexpectedEof => {
+            Some(|url, source| FetchError::ConnectionReset { url, source })
+        }
+        _ => None,
+    }
 }
 
 /// What a connect failure says, read before its error is moved into the
@@ -224,18 +236,9 @@ impl ConnectFailure {
             stage if stage.is_proxy() => {
                 FetchError::ProxyConnectionFailed { url, proxy: proxy.to_string(), source }
             }
-            _ => match cause.io {
-                Some(io::ErrorKind::ConnectionRefused) => {
-                    FetchError::ConnectionRefused { url, source }
-                }
-                Some(io::ErrorKind::TimedOut) => FetchError::TimedOut { url, source },
-                Some(
-                    io::ErrorKind::ConnectionReset
-                    | io::ErrorKind::ConnectionAborted
-                    | io::ErrorKind::BrokenPipe
-                    | io::ErrorKind::UnexpectedEof,
-                ) => FetchError::ConnectionReset { url, source },
-                _ => FetchError::ConnectionFailed { url, source },
+            _ => match socket_error(cause.io) {
+                Some(socket) => socket(url, source),
+                None => FetchError::ConnectionFailed { url, source },
             },
         }
     }

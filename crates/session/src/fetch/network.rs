@@ -7,7 +7,7 @@ use http::{HeaderValue, header};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Error as ClientError;
-use sessionkit_proxy_rules::ProxyScheme;
+use sessionkit_proxy_rules::{ProxyList, ProxyScheme, ProxyServer};
 use url::Url;
 
 use crate::Session;
@@ -15,6 +15,7 @@ use crate::fetch::classify::{classify, proxy_failed, proxy_fallback_error, tunne
 use crate::fetch::connect::{Reuse, Tunnel};
 use crate::fetch::emulation::Emulation;
 use crate::fetch::shaper::ShapedBody;
+use crate::fetch::stack::{NetStack, Route};
 use crate::fetch::{Body, BoxError, FetchError, empty_body, full_body};
 
 /// Something that answers one HTTP request without following redirects:
@@ -80,49 +81,37 @@ impl Network {
                 reason: "not a valid request URI",
             })?
         };
-        let mut last_proxy_failure = None;
-        for proxy in &stack.bad_proxies.order(&proxies) {
-            if proxy.scheme() == ProxyScheme::Quic {
-                continue;
-            }
-            let client = stack
-                .route(proxy)
-                .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?
-                .client;
-            let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
-            let mut result = client.request(outgoing).await.inspect(mark_reused);
-            if let Err(error) = &result
-                && may_resend(error)
-            {
-                // Chromium resends a request, whatever its method, whose
-                // reused keep-alive connection turned out closed by the
-                // server (reset or empty response before any byte): the
-                // server closed an idle connection as the request went out.
-                // hyper-util's client resends by itself only a request not
-                // yet written; this covers one written on a connection the
-                // server was closing. Once: the resend's connection may be
-                // reused too, but a second failure is the server's.
-                tracing::debug!(%url, %error, "the connection closed under the request; resending");
-                let outgoing = build_request(&uri, &parts, &body, emulation.as_ref());
-                result = client.request(outgoing).await.inspect(mark_reused);
-            }
-            match result {
-                Ok(response) => {
-                    stack.bad_proxies.clear(proxy);
-                    return Ok(finish(response, emulation.as_ref()).await);
+        let response = walk_proxies(stack, &url, &proxies, |proxy, route| {
+            let (url, uri, parts, body, emulation) = (&url, &uri, &parts, &body, emulation.as_ref());
+            async move {
+                let outgoing = build_request(uri, parts, body, emulation);
+                let mut result = route.client.request(outgoing).await.inspect(mark_reused);
+                if let Err(error) = &result
+                    && may_resend(error)
+                {
+            // Chromium resends a request, whatever its method, whose
+            // reused keep-alive connection turned out closed by the
+            // server (reset or empty response before any byte): the
+            // server closed an idle connection as the request went out.
+            // hyper-util's client resends by itself only a request not
+            // yet written; this covers one written on a connection the
+            // server was closing. Once: the resend's connection may be
+            // reused too, but a second failure is the server's.
+                    tracing::debug!(%url, %error, "the connection closed under the request; resending");
+                    let outgoing = build_request(uri, parts, body, emulation);
+                    result = route.client.request(outgoing).await.inspect(mark_reused);
                 }
-                Err(error) if proxy_failed(proxy, &error) => {
-                    stack.bad_proxies.mark(proxy);
-                    tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
-                    last_proxy_failure = Some(proxy_fallback_error(&url, proxy, error));
+                match result {
+                    Ok(response) => Attempt::Done(response),
+                    Err(error) if proxy_failed(&proxy, &error) => {
+                        Attempt::ProxyFailed(proxy_fallback_error(url, &proxy, error))
+                    }
+                    Err(error) => Attempt::Failed(classify(url, &proxy, error)),
                 }
-                Err(error) => return Err(classify(&url, proxy, error)),
             }
-        }
-        Err(last_proxy_failure.unwrap_or_else(|| FetchError::NoSupportedProxies {
-            url,
-            proxies: proxies.to_pac_string(),
-        }))
+        })
+        .await?;
+        Ok(finish(response, emulation.as_ref()).await)
     }
 }
 
@@ -164,37 +153,76 @@ impl Network {
         // The host as the URL spells it (IPv6 in brackets, a name
         // lower-cased), as a request to that URL would connect.
         let host = url.host_str().unwrap_or(host).to_owned();
-        let mut last_proxy_failure = None;
-        for proxy in &stack.bad_proxies.order(&proxies) {
-            if proxy.scheme() == ProxyScheme::Quic {
-                continue;
-            }
-            let connector = stack
-                .route(proxy)
-                .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?
-                .connector;
-            match connector.tunnel(&host, port).await {
-                Ok(tunnel) => {
-                    stack.bad_proxies.clear(proxy);
-                    return Ok(tunnel);
+        walk_proxies(stack, &url, &proxies, |proxy, route| {
+            let (url, host) = (&url, &host);
+            async move {
+                match route.connector.tunnel(host, port).await {
+                    Ok(tunnel) => Attempt::Done(tunnel),
+                    Err(error) if !proxy.is_direct() && error.proxy_unusable() => {
+                        Attempt::ProxyFailed(FetchError::ProxyConnectionFailed {
+                            url: url.clone(),
+                            proxy: proxy.to_string(),
+                            source: error.into(),
+                        })
+                    }
+                    Err(error) => Attempt::Failed(tunnel_failed(url, &proxy, error)),
                 }
-                Err(error) if !proxy.is_direct() && error.proxy_unusable() => {
-                    stack.bad_proxies.mark(proxy);
-                    tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
-                    last_proxy_failure = Some(FetchError::ProxyConnectionFailed {
-                        url: url.clone(),
-                        proxy: proxy.to_string(),
-                        source: error.into(),
-                    });
-                }
-                Err(error) => return Err(tunnel_failed(&url, proxy, error)),
             }
-        }
-        Err(last_proxy_failure.unwrap_or_else(|| FetchError::NoSupportedProxies {
-            url,
-            proxies: proxies.to_pac_string(),
-        }))
+        })
+        .await
     }
+}
+
+/// What trying one entry of the proxy list came to.
+enum Attempt<T> {
+    /// It worked.
+    Done(T),
+    /// The proxy itself could not be used: the next entry is tried.
+    ProxyFailed(FetchError),
+    /// A failure another proxy would not change.
+    Failed(FetchError),
+}
+
+/// Walks `proxies` for `url` as Chromium does, for requests and tunnels
+/// alike: entries marked bad go last, QUIC entries are skipped (not
+/// supported here), an entry whose proxy failed is marked bad for five
+/// minutes and the next one is tried, one that worked is cleared; `DIRECT`
+/// only where the list has it.
+async fn walk_proxies<T, F, Fut>(
+    stack: &NetStack,
+    url: &Url,
+    proxies: &ProxyList,
+    mut attempt: F,
+) -> Result<T, FetchError>
+where
+    F: FnMut(ProxyServer, Route) -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let mut last_proxy_failure = None;
+    for proxy in &stack.bad_proxies.order(proxies) {
+        if proxy.scheme() == ProxyScheme::Quic {
+            continue;
+        }
+        let route = stack
+            .route(proxy)
+            .map_err(|e| FetchError::Failed { url: url.clone(), source: e.into() })?;
+        match attempt(proxy.clone(), route).await {
+            Attempt::Done(value) => {
+                stack.bad_proxies.clear(proxy);
+                return Ok(value);
+            }
+            Attempt::ProxyFailed(error) => {
+                stack.bad_proxies.mark(proxy);
+                tracing::debug!(%url, %proxy, %error, "proxy failed, trying the next entry");
+                last_proxy_failure = Some(error);
+            }
+            Attempt::Failed(error) => return Err(error),
+        }
+    }
+    Err(last_proxy_failure.unwrap_or_else(|| FetchError::NoSupportedProxies {
+        url: url.clone(),
+        proxies: proxies.to_pac_string(),
+    }))
 }
 
 /// `https://host:port/`: the URL whose proxy a tunnel to `host:port` takes.
