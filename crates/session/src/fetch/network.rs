@@ -61,14 +61,7 @@ impl Network {
         let url = hop_url(&request)?;
         let stack = self.session.net_stack();
         let emulation = stack.emulation();
-        if emulation.as_ref().is_some_and(|e| e.conditions.offline) {
-            return Err(FetchError::InternetDisconnected { url });
-        }
-        let proxies = self
-            .session
-            .resolve_proxy_async(&url)
-            .await
-            .map_err(|source| FetchError::ProxyResolution { url: url.clone(), source })?;
+        let proxies = self.proxies_for(&url, emulation.as_ref()).await?;
 
         let (parts, body) = request.into_parts();
         // The request's URI is the hop's URL unless it was handed over in
@@ -142,14 +135,7 @@ impl Network {
     pub async fn open_tunnel(&self, host: &str, port: u16) -> Result<Tunnel, FetchError> {
         let url = tunnel_url(host, port)?;
         let stack = self.session.net_stack();
-        if stack.emulation().is_some_and(|e| e.conditions.offline) {
-            return Err(FetchError::InternetDisconnected { url });
-        }
-        let proxies = self
-            .session
-            .resolve_proxy_async(&url)
-            .await
-            .map_err(|source| FetchError::ProxyResolution { url: url.clone(), source })?;
+        let proxies = self.proxies_for(&url, stack.emulation().as_ref()).await?;
         // The host as the URL spells it (IPv6 in brackets, a name
         // lower-cased), as a request to that URL would connect.
         let host = url.host_str().unwrap_or(host).to_owned();
@@ -170,6 +156,25 @@ impl Network {
             }
         })
         .await
+    }
+}
+
+impl Network {
+    /// The proxy list for `url`, unless the emulated network is offline:
+    /// then nothing is resolved or opened (Chromium's throttle fails the
+    /// request before it starts).
+    async fn proxies_for(
+        &self,
+        url: &Url,
+        emulation: Option<&Emulation>,
+    ) -> Result<ProxyList, FetchError> {
+        if emulation.is_some_and(|e| e.conditions.offline) {
+            return Err(FetchError::InternetDisconnected { url: url.clone() });
+        }
+        self.session
+            .resolve_proxy_async(url)
+            .await
+            .map_err(|source| FetchError::ProxyResolution { url: url.clone(), source })
     }
 }
 
