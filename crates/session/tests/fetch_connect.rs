@@ -10,47 +10,26 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use common::{TEST_TIMEOUT, body_bytes, get, read_request, session, session_with};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use common::tls::{self_signed_acceptor, trusting_session};
+use common::{TEST_TIMEOUT, answer_each, body_bytes, get, read_request, serve, session_with};
 use sessionkit::{CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions};
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 use tokio::sync::Barrier;
 use tokio::time::timeout;
-use tokio_rustls::TlsAcceptor;
 
 /// A loopback HTTPS origin with a self-signed certificate for 127.0.0.1
 /// that keeps connections alive (so pooled connections get reused).
 async fn keep_alive_https_origin() -> std::net::SocketAddr {
-    let key =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
-    let cert: CertificateDer<'static> = key.cert.der().clone();
-    let private = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("protocol versions")
-    .with_no_client_auth()
-    .with_single_cert(vec![cert], private)
-    .expect("server config");
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                while read_request(&mut tls).await.is_some() {
-                    let head = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-                    if tls.write_all(head.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
+    let (acceptor, _) = self_signed_acceptor();
+    let (addr, _) = serve(move |stream, _| {
+        let acceptor = acceptor.clone();
+        async move {
+            let Ok(mut tls) = acceptor.accept(stream).await else { return };
+            answer_each(&mut tls, |_| b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec())
+                .await;
         }
-    });
+    })
+    .await;
     addr
 }
 
@@ -59,10 +38,7 @@ async fn no_request_started_after_a_rejecting_proc_is_set_succeeds() {
     timeout(TEST_TIMEOUT, async {
         let origin = keep_alive_https_origin().await;
         let url = format!("https://{origin}/");
-        let session = session("connect-proc-swap");
-        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
-            CertificateVerdict::Accept
-        }));
+        let session = trusting_session("connect-proc-swap");
         // Warm up: the proc accepts, connections get pooled.
         let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
         assert_eq!(body_bytes(response).await, b"ok");
@@ -129,10 +105,7 @@ async fn clearing_the_proc_goes_back_to_the_platform_verifier() {
     timeout(TEST_TIMEOUT, async {
         let origin = keep_alive_https_origin().await;
         let url = format!("https://{origin}/");
-        let session = session("connect-proc-clear");
-        session.set_certificate_verify_proc(Some(|_: &CertificateVerifyRequest| {
-            CertificateVerdict::Accept
-        }));
+        let session = trusting_session("connect-proc-clear");
         let response = session.fetch(get(&url), FetchOptions::default()).await.unwrap();
         assert_eq!(body_bytes(response).await, b"ok");
 
@@ -150,28 +123,21 @@ async fn clearing_the_proc_goes_back_to_the_platform_verifier() {
 /// once `batch` requests are waiting (so a batch needs `batch` connections
 /// at once), counting the connections it accepted.
 async fn batching_origin(batch: usize) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
     let barrier = Arc::new(Barrier::new(batch));
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            let barrier = barrier.clone();
-            tokio::spawn(async move {
-                while read_request(&mut stream).await.is_some() {
-                    barrier.wait().await;
-                    let head = "HTTP/1.1 200 OK\r\nCache-Control: no-store\r\n\
-                                Content-Length: 2\r\n\r\nok";
-                    if stream.write_all(head.as_bytes()).await.is_err() {
-                        return;
-                    }
+    serve(move |mut stream, _| {
+        let barrier = barrier.clone();
+        async move {
+            while read_request(&mut stream).await.is_some() {
+                barrier.wait().await;
+                let head = "HTTP/1.1 200 OK\r\nCache-Control: no-store\r\n\
+                            Content-Length: 2\r\n\r\nok";
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
                 }
-            });
+            }
         }
-    });
-    (addr, accepted)
+    })
+    .await
 }
 
 /// The pool keeps at most six idle connections per destination

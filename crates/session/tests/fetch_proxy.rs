@@ -4,19 +4,11 @@
 mod common;
 
 use common::{
-    HttpProxy, Origin, Sink, Socks5, TEST_TIMEOUT, body_bytes, dead_port, get, reply, session,
+    HttpProxy, Origin, Sink, Socks5, TEST_TIMEOUT, body_bytes, dead_port, fixed_proxies, get,
+    reply, session,
 };
-use sessionkit::{BypassRules, FetchError, FetchOptions, ProxyConfig, ProxyRules};
+use sessionkit::{FetchError, FetchOptions, ProxyConfig};
 use tokio::time::timeout;
-
-/// Fixed proxy rules; the bypass rules subtract the implicit loopback
-/// bypass, or a request to 127.0.0.1 would never use a proxy.
-fn rules(rules: &str) -> ProxyConfig {
-    ProxyConfig::fixed_servers(
-        ProxyRules::parse(rules).expect("rules"),
-        BypassRules::parse("<-loopback>").expect("bypass"),
-    )
-}
 
 async fn hello() -> Origin {
     Origin::start(|_| reply("200 OK", &[], b"hello")).await
@@ -29,7 +21,10 @@ async fn a_dead_first_proxy_falls_back_to_the_second() {
         let proxy = HttpProxy::start().await;
         let dead = dead_port().await;
         let session = session("proxy-fallback");
-        session.set_proxy(rules(&format!("http=127.0.0.1:{dead},127.0.0.1:{}", proxy.addr.port())));
+        session.set_proxy(fixed_proxies(&format!(
+            "http=127.0.0.1:{dead},127.0.0.1:{}",
+            proxy.addr.port()
+        )));
         let response =
             session.fetch(get(&origin.url("/x")), FetchOptions::default()).await.unwrap();
         assert_eq!(body_bytes(response).await, b"hello");
@@ -46,7 +41,7 @@ async fn no_direct_fallback_unless_the_list_says_so() {
         let origin = hello().await;
         let dead = dead_port().await;
         let session = session("proxy-no-direct");
-        session.set_proxy(rules(&format!("127.0.0.1:{dead}")));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{dead}")));
         let error =
             session.fetch(get(&origin.url("/")), FetchOptions::default()).await.unwrap_err();
         match &error {
@@ -58,7 +53,7 @@ async fn no_direct_fallback_unless_the_list_says_so() {
         assert!(error.to_string().contains(&format!("127.0.0.1:{dead}")), "{error}");
         assert_eq!(origin.connection_count(), 0);
 
-        session.set_proxy(rules(&format!("127.0.0.1:{dead},direct://")));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{dead},direct://")));
         let response = session.fetch(get(&origin.url("/")), FetchOptions::default()).await.unwrap();
         assert_eq!(body_bytes(response).await, b"hello");
         assert_eq!(origin.connection_count(), 1);
@@ -73,7 +68,7 @@ async fn socks5_carries_a_request() {
         let origin = hello().await;
         let socks = Socks5::start().await;
         let session = session("proxy-socks5");
-        session.set_proxy(rules(&format!("socks5://127.0.0.1:{}", socks.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("socks5://127.0.0.1:{}", socks.addr.port())));
         let response =
             session.fetch(get(&origin.url("/via-socks")), FetchOptions::default()).await.unwrap();
         assert_eq!(response.status(), 200);
@@ -92,7 +87,7 @@ async fn a_dead_socks_proxy_falls_back_to_a_live_one() {
         let socks = Socks5::start().await;
         let dead = dead_port().await;
         let session = session("proxy-socks-fallback");
-        session.set_proxy(rules(&format!(
+        session.set_proxy(fixed_proxies(&format!(
             "socks5://127.0.0.1:{dead},socks5://127.0.0.1:{}",
             socks.addr.port()
         )));
@@ -110,7 +105,7 @@ async fn an_http_proxy_forwards_http_and_tunnels_https_with_connect() {
         let origin = hello().await;
         let proxy = HttpProxy::start().await;
         let session = session("proxy-connect");
-        session.set_proxy(rules(&format!("127.0.0.1:{}", proxy.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{}", proxy.addr.port())));
 
         let response =
             session.fetch(get(&origin.url("/plain")), FetchOptions::default()).await.unwrap();
@@ -142,7 +137,7 @@ async fn close_all_connections_applies_a_new_proxy_and_the_resolver_cache_clears
         let session = session("proxy-close-all");
         let response = session.fetch(get(&origin.url("/")), FetchOptions::default()).await.unwrap();
         body_bytes(response).await;
-        session.set_proxy(rules(&format!("127.0.0.1:{}", proxy.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{}", proxy.addr.port())));
         session.close_all_connections();
         let response = session.fetch(get(&origin.url("/")), FetchOptions::default()).await.unwrap();
         body_bytes(response).await;
@@ -168,7 +163,7 @@ async fn a_failed_proxy_is_tried_last_until_the_configuration_changes() {
         let socks = Socks5::start().await;
         let (bad_port, attempts) = common::hang_up_proxy().await;
         let session = session("proxy-retry-info");
-        let config = rules(&format!(
+        let config = fixed_proxies(&format!(
             "socks5://127.0.0.1:{bad_port},socks5://127.0.0.1:{}",
             socks.addr.port()
         ));
@@ -196,7 +191,7 @@ async fn socks4_carries_a_request() {
         let origin = hello().await;
         let socks = Socks5::start().await;
         let session = session("proxy-socks4");
-        session.set_proxy(rules(&format!("socks4://127.0.0.1:{}", socks.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("socks4://127.0.0.1:{}", socks.addr.port())));
         let response =
             session.fetch(get(&origin.url("/via-socks4")), FetchOptions::default()).await.unwrap();
         assert_eq!(body_bytes(response).await, b"hello");

@@ -8,16 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{HttpProxy, TEST_TIMEOUT, body_bytes, get, read_request, reply, session};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use sessionkit::{
-    BypassRules, CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions,
-    ProxyConfig, ProxyRules, Session,
+use common::tls::self_signed_acceptor;
+use common::{
+    HttpProxy, TEST_TIMEOUT, body_bytes, fixed_proxies, get, read_request, reply, serve, session,
 };
+use sessionkit::{CertificateVerdict, CertificateVerifyRequest, FetchError, FetchOptions, Session};
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 use tokio::time::{sleep, timeout};
-use tokio_rustls::TlsAcceptor;
 
 /// A loopback HTTPS origin answering every request with its path.
 struct HttpsOrigin {
@@ -28,53 +25,29 @@ struct HttpsOrigin {
     handshakes: Arc<AtomicUsize>,
 }
 
-/// A TLS acceptor with a fresh self-signed certificate for 127.0.0.1, and
-/// the certificate's DER.
-fn self_signed_acceptor() -> (TlsAcceptor, CertificateDer<'static>) {
-    let key =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
-    let cert: CertificateDer<'static> = key.cert.der().clone();
-    let private = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("protocol versions")
-    .with_no_client_auth()
-    .with_single_cert(vec![cert.clone()], private)
-    .expect("server config");
-    (TlsAcceptor::from(Arc::new(config)), cert)
-}
-
 async fn https_origin() -> HttpsOrigin {
     let (acceptor, cert) = self_signed_acceptor();
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
     let handshakes = Arc::new(AtomicUsize::new(0));
     let done = handshakes.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (acceptor, done) = (acceptor.clone(), done.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                done.fetch_add(1, Ordering::SeqCst);
-                let Some(request) = read_request(&mut tls).await else { return };
-                let body = format!("secret at {}", request.path());
-                let _ = tls.write_all(&reply("200 OK", &[], body.as_bytes())).await;
-                let _ = tls.shutdown().await;
-            });
+    let (addr, _) = serve(move |stream, _| {
+        let (acceptor, done) = (acceptor.clone(), done.clone());
+        async move {
+            let Ok(mut tls) = acceptor.accept(stream).await else { return };
+            done.fetch_add(1, Ordering::SeqCst);
+            let Some(request) = read_request(&mut tls).await else { return };
+            let body = format!("secret at {}", request.path());
+            let _ = tls.write_all(&reply("200 OK", &[], body.as_bytes())).await;
+            let _ = tls.shutdown().await;
         }
-    });
+    })
+    .await;
     HttpsOrigin { addr, cert: cert.as_ref().to_vec(), handshakes }
 }
 
 /// A session whose requests go through `proxy`.
 fn through(name: &str, proxy: &HttpProxy) -> Session {
     let session = session(name);
-    session.set_proxy(ProxyConfig::fixed_servers(
-        ProxyRules::parse(&format!("127.0.0.1:{}", proxy.addr.port())).expect("rules"),
-        BypassRules::parse("<-loopback>").expect("bypass"),
-    ));
+    session.set_proxy(fixed_proxies(&format!("127.0.0.1:{}", proxy.addr.port())));
     session
 }
 
@@ -177,27 +150,24 @@ async fn preconnect_warms_a_tls_connection_the_fetch_uses() {
 /// `CONNECT` tunnels. Returns its port.
 async fn https_proxy() -> u16 {
     let (acceptor, _) = self_signed_acceptor();
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else { return };
-                let Some(request) = read_request(&mut tls).await else { return };
-                if request.method != "CONNECT" {
-                    return;
-                }
-                let Ok(mut upstream) = tokio::net::TcpStream::connect(&request.target).await else {
-                    return;
-                };
-                if tls.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n").await.is_ok() {
-                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
-                }
-            });
+    let (addr, _) = serve(move |stream, _| {
+        let acceptor = acceptor.clone();
+        async move {
+            let Ok(mut tls) = acceptor.accept(stream).await else { return };
+            let Some(request) = read_request(&mut tls).await else { return };
+            if request.method != "CONNECT" {
+                return;
+            }
+            let Ok(mut upstream) = tokio::net::TcpStream::connect(&request.target).await else {
+                return;
+            };
+            if tls.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n").await.is_ok() {
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+            }
         }
-    });
-    port
+    })
+    .await;
+    addr.port()
 }
 
 /// TLS inside TLS: the proxy's certificate and the origin's are both put
@@ -208,10 +178,7 @@ async fn https_through_an_https_proxy() {
         let origin = https_origin().await;
         let port = https_proxy().await;
         let session = session("tls-https-proxy");
-        session.set_proxy(ProxyConfig::fixed_servers(
-            ProxyRules::parse(&format!("https://127.0.0.1:{port}")).unwrap(),
-            BypassRules::parse("<-loopback>").unwrap(),
-        ));
+        session.set_proxy(fixed_proxies(&format!("https://127.0.0.1:{port}")));
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let log = seen.clone();
         session.set_certificate_verify_proc(Some(move |request: &CertificateVerifyRequest| {

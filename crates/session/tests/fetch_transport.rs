@@ -8,53 +8,32 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
-use common::{TEST_TIMEOUT, body_bytes, get, read_request, session};
-use sessionkit::{BypassRules, FetchError, FetchOptions, ProxyConfig, ProxyRules};
+use common::{TEST_TIMEOUT, body_bytes, fixed_proxies, get, read_request, serve, session};
+use sessionkit::{FetchError, FetchOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use tokio::time::timeout;
 
 /// An origin whose connections answer their first request (keep-alive)
 /// and then close after reading the second one without answering: the
 /// server closing an idle connection as a request arrives.
 async fn closing_origin() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                if read_request(&mut stream).await.is_none() {
-                    return;
-                }
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").await;
-                let _ = read_request(&mut stream).await;
-                drop(stream);
-            });
+    serve(|mut stream, _| async move {
+        if read_request(&mut stream).await.is_none() {
+            return;
         }
-    });
-    (addr, accepted)
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").await;
+        let _ = read_request(&mut stream).await;
+    })
+    .await
 }
 
 /// An origin that reads each request and hangs up without answering: a
 /// server failing on a fresh connection.
 async fn hanging_up_origin() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let _ = read_request(&mut stream).await;
-                drop(stream);
-            });
-        }
-    });
-    (addr, accepted)
+    serve(|mut stream, _| async move {
+        let _ = read_request(&mut stream).await;
+    })
+    .await
 }
 
 /// Chromium resends a request of any method whose reused connection
@@ -104,22 +83,13 @@ async fn a_request_is_resent_once_when_a_reused_connection_closes() {
 
 /// An HTTP proxy that refuses every CONNECT with 403.
 async fn refusing_proxy() -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut buf = [0u8; 1024];
-                let _ = stream.read(&mut buf).await;
-                let _ =
-                    stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n").await;
-            });
-        }
-    });
-    (port, accepted)
+    let (addr, accepted) = serve(|mut stream, _| async move {
+        let mut buf = [0u8; 1024];
+        let _ = stream.read(&mut buf).await;
+        let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n").await;
+    })
+    .await;
+    (addr.port(), accepted)
 }
 
 #[tokio::test]
@@ -128,10 +98,7 @@ async fn a_refused_tunnel_does_not_fall_back_but_a_dead_proxy_does() {
         let (refusing, refused) = refusing_proxy().await;
         let (second, second_count) = refusing_proxy().await;
         let session = session("transport-tunnel-refused");
-        session.set_proxy(ProxyConfig::fixed_servers(
-            ProxyRules::parse(&format!("127.0.0.1:{refusing},127.0.0.1:{second}")).unwrap(),
-            BypassRules::parse("<-loopback>").unwrap(),
-        ));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{refusing},127.0.0.1:{second}")));
         let error =
             session.fetch(get("https://127.0.0.1:9/"), FetchOptions::default()).await.unwrap_err();
         match &error {
@@ -146,10 +113,7 @@ async fn a_refused_tunnel_does_not_fall_back_but_a_dead_proxy_does() {
 
         // A proxy that refuses the TCP connection gives way to the next one.
         let dead = common::dead_port().await;
-        session.set_proxy(ProxyConfig::fixed_servers(
-            ProxyRules::parse(&format!("127.0.0.1:{dead},127.0.0.1:{second}")).unwrap(),
-            BypassRules::parse("<-loopback>").unwrap(),
-        ));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{dead},127.0.0.1:{second}")));
         let error =
             session.fetch(get("https://127.0.0.1:9/"), FetchOptions::default()).await.unwrap_err();
         assert!(matches!(error, FetchError::TunnelConnectionFailed { .. }), "{error:?}");
@@ -196,26 +160,16 @@ async fn the_body_length_is_the_bodys_not_the_callers() {
 /// An HTTP proxy that opens every tunnel and then answers in plain HTTP
 /// itself (a captive portal), counting its connections.
 async fn portal_proxy() -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut buf = [0u8; 1024];
-                let _ = stream.read(&mut buf).await;
-                let _ = stream
-                    .write_all(
-                        b"HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 302 Found\r\nLocation: /login\r\n\r\n",
-                    )
-                    .await;
-                let _ = stream.read(&mut buf).await;
-            });
-        }
-    });
-    (port, accepted)
+    let (addr, accepted) = serve(|mut stream, _| async move {
+        let mut buf = [0u8; 1024];
+        let _ = stream.read(&mut buf).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 302 Found\r\nLocation: /login\r\n\r\n")
+            .await;
+        let _ = stream.read(&mut buf).await;
+    })
+    .await;
+    (addr.port(), accepted)
 }
 
 /// Chromium falls back to the next proxy on `ERR_SSL_PROTOCOL_ERROR`, the
@@ -227,10 +181,7 @@ async fn a_tls_protocol_error_behind_a_proxy_falls_back_to_the_next_entry() {
         let (portal, accepted) = portal_proxy().await;
         let dead = common::dead_port().await;
         let session = session("transport-portal");
-        session.set_proxy(ProxyConfig::fixed_servers(
-            ProxyRules::parse(&format!("127.0.0.1:{portal},direct://")).unwrap(),
-            BypassRules::parse("<-loopback>").unwrap(),
-        ));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{portal},direct://")));
         let url = format!("https://127.0.0.1:{dead}/");
         // DIRECT was tried after the portal: the destination refuses.
         let error = session.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
@@ -243,10 +194,7 @@ async fn a_tls_protocol_error_behind_a_proxy_falls_back_to_the_next_entry() {
 
         // The portal alone: its error is the TLS failure, not the proxy's.
         let alone = common::session("transport-portal-only");
-        alone.set_proxy(ProxyConfig::fixed_servers(
-            ProxyRules::parse(&format!("127.0.0.1:{portal}")).unwrap(),
-            BypassRules::parse("<-loopback>").unwrap(),
-        ));
+        alone.set_proxy(fixed_proxies(&format!("127.0.0.1:{portal}")));
         let error = alone.fetch(get(&url), FetchOptions::default()).await.unwrap_err();
         assert_eq!(error.net_error(), "ERR_SSL_PROTOCOL_ERROR", "{error:?}");
     })

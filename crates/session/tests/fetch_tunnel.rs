@@ -6,44 +6,43 @@ mod common;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
-use common::{HttpProxy, Socks5, TEST_TIMEOUT, dead_port, hang_up_proxy, session};
-use sessionkit::{BypassRules, FetchError, NetworkEmulation, ProxyConfig, ProxyRules, Tunnel};
+use common::{
+    HttpProxy, Socks5, TEST_TIMEOUT, dead_port, fixed_proxies, hang_up_proxy, serve, session,
+};
+use sessionkit::{FetchError, NetworkEmulation, Tunnel};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::TcpStream;
 use tokio::time::timeout;
-
-/// Fixed proxy rules; the bypass rules subtract the implicit loopback
-/// bypass, or a tunnel to 127.0.0.1 would never use a proxy.
-fn rules(rules: &str) -> ProxyConfig {
-    ProxyConfig::fixed_servers(
-        ProxyRules::parse(rules).expect("rules"),
-        BypassRules::parse("<-loopback>").expect("bypass"),
-    )
-}
 
 /// A server that answers every chunk it reads with `echo:` and the chunk,
 /// so bytes are seen going both ways.
 async fn echo_server() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = [0u8; 1024];
-                while let Ok(n) = stream.read(&mut buf).await {
-                    if n == 0 {
-                        break;
-                    }
-                    let mut answer = b"echo:".to_vec();
-                    answer.extend_from_slice(&buf[..n]);
-                    if stream.write_all(&answer).await.is_err() {
-                        break;
-                    }
-                }
-            });
+    let (addr, _) = serve(|mut stream, _| async move {
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = stream.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            let mut answer = b"echo:".to_vec();
+            answer.extend_from_slice(&buf[..n]);
+            if stream.write_all(&answer).await.is_err() {
+                break;
+            }
         }
-    });
+    })
+    .await;
     addr
+}
+
+/// Reads a request head byte by byte (nothing after its blank line is
+/// taken); `false` when the client stops first.
+async fn read_head(stream: &mut TcpStream) -> bool {
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let Ok(byte) = stream.read_u8().await else { return false };
+        head.push(byte);
+    }
+    true
 }
 
 /// Sends `ping` through the tunnel and reads the echo back.
@@ -61,7 +60,7 @@ async fn a_tunnel_through_an_http_proxy_carries_bytes_both_ways() {
         let echo = echo_server().await;
         let proxy = HttpProxy::start().await;
         let session = session("tunnel-http");
-        session.set_proxy(rules(&format!("https=127.0.0.1:{}", proxy.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("https=127.0.0.1:{}", proxy.addr.port())));
         let mut tunnel = session.network().open_tunnel("127.0.0.1", echo.port()).await.unwrap();
         round_trip(&mut tunnel).await;
         round_trip(&mut tunnel).await;
@@ -80,7 +79,7 @@ async fn a_tunnel_through_socks5_carries_bytes_both_ways() {
         // server whatever it is.
         let socks = Socks5::start_to(echo).await;
         let session = session("tunnel-socks5");
-        session.set_proxy(rules(&format!("socks5://127.0.0.1:{}", socks.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("socks5://127.0.0.1:{}", socks.addr.port())));
         let mut tunnel = session.network().open_tunnel("tunnel.invalid", 8443).await.unwrap();
         round_trip(&mut tunnel).await;
         let destinations = socks.destinations.lock().unwrap().clone();
@@ -98,7 +97,8 @@ async fn a_dead_first_proxy_falls_back_to_the_second_and_is_marked_bad() {
         // Accepts and hangs up: the CONNECT gets no answer.
         let (dead, dead_count) = hang_up_proxy().await;
         let session = session("tunnel-fallback");
-        session.set_proxy(rules(&format!("127.0.0.1:{dead},127.0.0.1:{}", proxy.addr.port())));
+        session
+            .set_proxy(fixed_proxies(&format!("127.0.0.1:{dead},127.0.0.1:{}", proxy.addr.port())));
         let mut tunnel = session.network().open_tunnel("127.0.0.1", echo.port()).await.unwrap();
         round_trip(&mut tunnel).await;
         assert_eq!(dead_count.load(Ordering::SeqCst), 1);
@@ -117,24 +117,17 @@ async fn a_dead_first_proxy_falls_back_to_the_second_and_is_marked_bad() {
 /// A proxy that answers `CONNECT` and, in the same write, the banner of a
 /// destination that speaks first; then echoes like [`echo_server`].
 async fn banner_proxy() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                while !head.ends_with(b"\r\n\r\n") {
-                    let Ok(byte) = stream.read_u8().await else { return };
-                    head.push(byte);
-                }
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n\r\nSSH-2.0-test\r\n").await;
-                let mut buf = [0u8; 64];
-                while let Ok(n @ 1..) = stream.read(&mut buf).await {
-                    let _ = stream.write_all(&buf[..n]).await;
-                }
-            });
+    let (addr, _) = serve(|mut stream, _| async move {
+        if !read_head(&mut stream).await {
+            return;
         }
-    });
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n\r\nSSH-2.0-test\r\n").await;
+        let mut buf = [0u8; 64];
+        while let Ok(n @ 1..) = stream.read(&mut buf).await {
+            let _ = stream.write_all(&buf[..n]).await;
+        }
+    })
+    .await;
     addr
 }
 
@@ -143,7 +136,7 @@ async fn bytes_sent_with_the_proxys_answer_are_the_destinations() {
     timeout(TEST_TIMEOUT, async {
         let proxy = banner_proxy().await;
         let session = session("tunnel-banner");
-        session.set_proxy(rules(&format!("127.0.0.1:{}", proxy.port())));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{}", proxy.port())));
         let mut tunnel = session.network().open_tunnel("127.0.0.1", 22).await.unwrap();
         let mut banner = [0u8; 14];
         tunnel.read_exact(&mut banner).await.unwrap();
@@ -163,7 +156,7 @@ async fn every_proxy_dead_is_a_proxy_failure_naming_the_last() {
         let echo = echo_server().await;
         let dead = dead_port().await;
         let session = session("tunnel-all-dead");
-        session.set_proxy(rules(&format!("127.0.0.1:{dead}")));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{dead}")));
         let error = session.network().open_tunnel("127.0.0.1", echo.port()).await.unwrap_err();
         match &error {
             FetchError::ProxyConnectionFailed { proxy, .. } => {
@@ -196,7 +189,7 @@ async fn offline_fails_without_connecting() {
     timeout(TEST_TIMEOUT, async {
         let proxy = HttpProxy::start().await;
         let session = session("tunnel-offline");
-        session.set_proxy(rules(&format!("127.0.0.1:{}", proxy.addr.port())));
+        session.set_proxy(fixed_proxies(&format!("127.0.0.1:{}", proxy.addr.port())));
         session.enable_network_emulation(NetworkEmulation::offline());
         let error = session.network().open_tunnel("127.0.0.1", 443).await.unwrap_err();
         assert!(matches!(error, FetchError::InternetDisconnected { .. }), "{error:?}");
@@ -235,20 +228,12 @@ async fn a_host_with_url_delimiters_is_invalid_input() {
 
 /// An HTTP proxy that answers every `CONNECT` with 403.
 async fn refusing_proxy() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                while !head.ends_with(b"\r\n\r\n") {
-                    let Ok(byte) = stream.read_u8().await else { return };
-                    head.push(byte);
-                }
-                let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n").await;
-            });
+    let (addr, _) = serve(|mut stream, _| async move {
+        if read_head(&mut stream).await {
+            let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n").await;
         }
-    });
+    })
+    .await;
     addr
 }
 
@@ -258,7 +243,7 @@ async fn a_refused_connect_does_not_fall_back() {
         let refusing = refusing_proxy().await;
         let working = HttpProxy::start().await;
         let session = session("tunnel-refused");
-        session.set_proxy(rules(&format!(
+        session.set_proxy(fixed_proxies(&format!(
             "127.0.0.1:{},127.0.0.1:{}",
             refusing.port(),
             working.addr.port()

@@ -6,12 +6,15 @@
 #![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
 #![allow(clippy::unwrap_used)] // test scaffolding: a failure should panic
 
+pub mod tls;
+
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// Every test is bounded by this.
@@ -366,15 +369,49 @@ pub async fn body_bytes(response: http::Response<sessionkit::Body>) -> Vec<u8> {
 /// A listener that accepts and hangs up at once, counting connections: a
 /// SOCKS proxy whose handshake always fails.
 pub async fn hang_up_proxy() -> (u16, Arc<AtomicUsize>) {
+    let (addr, count) = serve(|stream, _| async move { drop(stream) }).await;
+    (addr.port(), count)
+}
+
+/// A loopback TCP server: each connection it accepts is counted, then
+/// handed to `handler` on a task of its own with its 0-based order.
+/// Returns the bound address and the count.
+pub async fn serve<F, Fut>(handler: F) -> (SocketAddr, Arc<AtomicUsize>)
+where
+    F: Fn(TcpStream, usize) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let count = Arc::new(AtomicUsize::new(0));
-    let c = count.clone();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            c.fetch_add(1, Ordering::SeqCst);
-            drop(stream);
+            let order = count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(handler(stream, order));
         }
     });
-    (port, count)
+    (addr, accepted)
+}
+
+/// Answers each request read from `stream` with `answer(request)`, keeping
+/// the connection alive, until the client stops or a write fails.
+pub async fn answer_each<S>(stream: &mut S, answer: impl Fn(&Seen) -> Vec<u8>)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    while let Some(request) = read_request(stream).await {
+        if stream.write_all(&answer(&request)).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Fixed proxy rules; the bypass rules subtract the implicit loopback
+/// bypass, or a request to 127.0.0.1 would never use a proxy.
+pub fn fixed_proxies(rules: &str) -> sessionkit::ProxyConfig {
+    sessionkit::ProxyConfig::fixed_servers(
+        sessionkit::ProxyRules::parse(rules).expect("rules"),
+        sessionkit::BypassRules::parse("<-loopback>").expect("bypass"),
+    )
 }
