@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use common::{Request, assert_error, code, loopback, run, stderr, stdout};
+use common::{Request, assert_error, code, loopback, run, send_signal, spawn, stderr, stdout};
 
 /// `/file.bin`: done well within a second.
 const TOTAL: usize = 100_000;
@@ -265,21 +265,12 @@ fn ctrl_c_leaves_a_download_the_same_command_resumes() {
     let dir = data.path().join("out");
     let url = format!("{base}/file.bin");
     // 20 000 bytes per second: about five seconds for the whole file.
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sessionkit"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["download", "--limit-rate", "20000", "--dir", dir.to_str().unwrap(), &url])
-        .env_remove("SESSIONKIT_DATA_DIR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn(
+        data.path(),
+        &["download", "--limit-rate", "20000", "--dir", dir.to_str().unwrap(), &url],
+    );
     thread::sleep(Duration::from_millis(1500));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    send_signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     let err = assert_failed(&out, 1);
     assert!(err.contains("interrupted by SIGINT"), "{err}");
@@ -338,15 +329,7 @@ fn sigterm_leaves_a_download_the_same_command_resumes() {
     let dir = data.path().join("out");
     let url = format!("{base}/big.bin");
     let args = ["download", "--limit-rate", "102400", "--dir", dir.to_str().unwrap(), &url];
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sessionkit"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(args)
-        .env_remove("SESSIONKIT_DATA_DIR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(data.path(), &args);
     // Killed at its first progress line (a second into the transfer, about a
     // third of the file), however slow the machine is to start it.
     let (first_line, progressed) = std::sync::mpsc::channel();
@@ -364,11 +347,7 @@ fn sigterm_leaves_a_download_the_same_command_resumes() {
         all
     });
     progressed.recv_timeout(Duration::from_secs(30)).unwrap();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    send_signal(&child, "TERM");
     let mut out = child.wait_with_output().unwrap();
     out.stderr = reader.join().unwrap().into_bytes();
     let err = assert_failed(&out, 1);

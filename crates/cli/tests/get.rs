@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
-use common::{Request, assert_error, code, loopback, run, stderr, stdout};
+use common::{Request, assert_error, code, loopback, run, send_signal, spawn, stderr, stdout};
 
 /// A request as the origin read it: the request line and the headers.
 type Seen = Arc<Mutex<Vec<Vec<String>>>>;
@@ -179,15 +179,7 @@ fn ctrl_c_during_output_to_a_file_leaves_it_as_it_was() {
     let (base, seen) = origin();
     let file = dir.path().join("page.html");
     std::fs::write(&file, "the old copy").unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sessionkit"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["get", "-o", file.to_str().unwrap(), &format!("{base}/stall")])
-        .env_remove("SESSIONKIT_DATA_DIR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn(dir.path(), &["get", "-o", file.to_str().unwrap(), &format!("{base}/stall")]);
     // The request reached the origin; its first bytes are on their way.
     let started = std::time::Instant::now();
     while seen.lock().unwrap().is_empty() {
@@ -195,11 +187,7 @@ fn ctrl_c_during_output_to_a_file_leaves_it_as_it_was() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    send_signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     let err = assert_error(&out, 1);
     assert!(err.contains("interrupted by SIGINT"), "{err}");

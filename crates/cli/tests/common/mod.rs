@@ -3,20 +3,47 @@
 #![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `sessionkit` with `args` and `--data-dir data`, nothing inherited
 /// from the environment's `SESSIONKIT_DATA_DIR`.
 pub fn run(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sessionkit"))
+    command(data, args).output().expect("run sessionkit")
+}
+
+/// Starts `sessionkit` as [`run`] does, with stdout and stderr piped, for a
+/// test that signals it while it runs.
+pub fn spawn(data: &Path, args: &[&str]) -> Child {
+    command(data, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sessionkit")
+}
+
+/// Sends `signal` (a name `kill` knows, e.g. `INT` for Ctrl-C, `TERM`) to
+/// `child`, as a terminal or a service manager would.
+pub fn send_signal(child: &Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{signal} failed");
+}
+
+/// The binary with `--data-dir data` and `args`, and none of the
+/// environment variables that would change where it keeps data or what it
+/// logs.
+fn command(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sessionkit"));
+    command
         .arg("--data-dir")
         .arg(data)
         .args(args)
         .env_remove("SESSIONKIT_DATA_DIR")
         .env_remove("RUST_LOG")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run sessionkit")
+        .env_remove("RUST_BACKTRACE");
+    command
 }
 
 /// Stdout as text.
