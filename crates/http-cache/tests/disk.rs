@@ -27,14 +27,7 @@ fn body(i: usize, len: usize) -> String {
 
 /// The size the index and the files on disk add up to, computed without the cache.
 fn size_on_disk(dir: &Path) -> u64 {
-    let db = (0..100)
-        .find_map(|_| {
-            sled::open(dir.join("index")).ok().or_else(|| {
-                std::thread::sleep(Duration::from_millis(20));
-                None
-            })
-        })
-        .unwrap();
+    let db = index::open_index(dir);
     let entries = db.open_tree("entries").unwrap();
     let index: u64 =
         entries.iter().map(|kv| kv.unwrap()).map(|(k, v)| (k.len() + v.len()) as u64).sum();
@@ -263,14 +256,7 @@ async fn a_corrupt_last_used_time_does_not_stop_the_cache_opening() {
     }
     // Every key in `used` gets a time past what SystemTime can hold.
     {
-        let db = (0..100)
-            .find_map(|_| {
-                sled::open(dir.path().join("index")).ok().or_else(|| {
-                    std::thread::sleep(Duration::from_millis(20));
-                    None
-                })
-            })
-            .unwrap();
+        let db = index::open_index(dir.path());
         let entries = db.open_tree("entries").unwrap();
         let used = db.open_tree("used").unwrap();
         let mut keys = 0;

@@ -1,6 +1,8 @@
 //! An in-test origin that scripts responses and counts calls.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
+#[cfg(feature = "sled")]
+pub mod index;
 pub mod trickle;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
